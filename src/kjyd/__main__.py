@@ -1,0 +1,5 @@
+"""Allows ``python -m kjyd``."""
+
+from kjyd.cli import main
+
+main()

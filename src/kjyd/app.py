@@ -1,0 +1,150 @@
+"""The Typer application object, global options, and how errors reach the user.
+
+Command modules (``kjyd.commands.*``) register on :data:`app` with :func:`command`. This module
+imports only typer and kjyd's light modules, so ``kjyd --help`` pays for nothing else.
+
+Errors: a :class:`~kjyd.errors.KjydError` becomes ``错误：…`` on stderr and exit code 1; a usage
+mistake (unknown option, missing argument) becomes one Chinese line and exit code 2. Anything else
+is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import typer
+from typer import _click
+from typer._click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError
+from typer.core import TyperCommand, TyperGroup
+
+from kjyd import output
+from kjyd.errors import KjydError
+from kjyd.paths import DB_ENV, PLAN_ENV, bundled_plan, default_db
+
+if TYPE_CHECKING:
+    from kjyd.plan import Plan
+
+# Help text is Chinese; so are the headings the framework writes around it.
+_HEADINGS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
+_HELP_TEXTS = {"Show this message and exit.": "显示本帮助并退出。"}
+
+
+class _Formatter(_click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def section(self, name: str):
+        return super().section(_HEADINGS.get(name, name))
+
+    def write_dl(self, rows, *args: Any, **kwargs: Any) -> None:
+        rows = [(term, _HELP_TEXTS.get(text, text)) for term, text in rows]
+        super().write_dl(rows, *args, **kwargs)
+
+
+class _Context(typer.Context):
+    formatter_class = _Formatter
+
+
+class KjydCommand(TyperCommand):
+    context_class = _Context
+
+
+class KjydGroup(TyperGroup):
+    context_class = _Context
+
+    def resolve_command(self, ctx: _click.Context, args: list[str]):
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            names = "、".join(self.list_commands(ctx))
+            raise UsageError(f"没有命令 {args[0]}；可用命令：{names}", ctx)
+        return super().resolve_command(ctx, args)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run the CLI, turning every expected failure into one Chinese line and an exit code."""
+        try:
+            rv = super().main(args, prog_name or "kjyd", complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except NoArgsIsHelpError as err:
+            sys.stdout.write(err.ctx.get_help() + "\n")
+            code = 0
+        except UsageError as err:
+            output.error(_usage_message(err))
+            code = 2
+        except KjydError as err:
+            output.error(str(err))
+            code = err.exit_code
+        except typer.Abort:
+            output.error("已取消，未做任何更改")
+            code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _usage_message(err: UsageError) -> str:
+    if isinstance(err, NoSuchOption):
+        text = f"未知选项 {err.option_name}"
+        if err.possibilities:
+            text += f"（是否想用 {'、'.join(sorted(err.possibilities))}？）"
+    elif isinstance(err, MissingParameter) and err.param is not None:
+        kind = "参数" if err.param.param_type_name == "argument" else "选项"
+        text = f"缺少{kind} {err.param.get_error_hint(err.ctx) if err.ctx else err.param.name}"
+    else:
+        text = err.format_message()
+    hint = f"（运行 {err.ctx.command_path} --help 查看用法）" if err.ctx else ""
+    return text + hint
+
+
+app = typer.Typer(
+    cls=KjydGroup,
+    name="kjyd",
+    help="科技工作要点推进情况跟踪：查看计划、按月填报进度、导出推进情况表。\n\n"
+    "示例：kjyd plan ｜ kjyd update 十三 --value 8 ｜ kjyd status ｜ kjyd export --month 2022-06",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def command(name: str, **kwargs: Any):
+    """Register a subcommand with kjyd's Chinese help formatting."""
+    return app.command(name, cls=KjydCommand, **kwargs)
+
+
+@dataclass
+class AppState:
+    """What every command needs: where the plan and the database are. The plan loads on first use."""
+
+    plan_path: Path
+    db_path: Path
+    _plan: Optional["Plan"] = field(default=None, repr=False)
+
+    @property
+    def plan(self) -> "Plan":
+        if self._plan is None:
+            from kjyd.plan_loader import load_plan
+
+            self._plan = load_plan(self.plan_path)
+        return self._plan
+
+
+def state(ctx: typer.Context) -> AppState:
+    return ctx.find_root().obj
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    plan: Optional[Path] = typer.Option(
+        None, "--plan", envvar=PLAN_ENV, show_envvar=True, metavar="文件",
+        help="计划文件（YAML）。默认：随程序安装的 2022 年科技工作要点。",
+    ),
+    db: Optional[Path] = typer.Option(
+        None, "--db", envvar=DB_ENV, show_envvar=True, metavar="文件",
+        help="进度数据库（SQLite）。默认：用户数据目录下的 kjyd/kjyd.db。",
+    ),
+) -> None:
+    ctx.obj = AppState(plan_path=plan or bundled_plan(), db_path=db or default_db())

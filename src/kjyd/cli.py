@@ -1,0 +1,10 @@
+"""Entry point: assembles the commands on the Typer app. Commands stay thin (see ``kjyd.app``)."""
+
+from __future__ import annotations
+
+from kjyd.app import app
+from kjyd.commands import plan_cmds  # noqa: F401  (registers commands)
+
+
+def main() -> None:
+    app(prog_name="kjyd")

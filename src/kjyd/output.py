@@ -1,0 +1,53 @@
+"""All terminal output goes through here: messages to stderr, tables to stdout.
+
+One place decides styles and whether colour is used (rich honours ``NO_COLOR`` and turns colour off
+when output is piped), so tests get plain, stable text. rich is imported only when a command
+actually prints a table, keeping ``kjyd --help`` and ``kjyd update`` light.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+STATE_STYLES = {
+    "已完成": "green",
+    "快于序时": "cyan",
+    "符合序时": "",
+    "慢于序时": "red",
+    "未填报": "dim",
+}
+
+
+@lru_cache(maxsize=None)
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    width = os.environ.get("KJYD_WIDTH") or os.environ.get("COLUMNS")
+    return Console(
+        stderr=stderr,
+        width=int(width) if width and width.isdigit() else None,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def say(text: str = "") -> None:
+    """A plain line on stdout (the result of a command)."""
+    sys.stdout.write(text + "\n")
+
+
+def notice(text: str) -> None:
+    """Something the user should know but that is not an error (a clamped date, a lower value)."""
+    sys.stderr.write(f"提示：{text}\n")
+
+
+def error(text: str) -> None:
+    """One line per problem, prefixed so it stands out; the caller exits non-zero."""
+    for line in text.splitlines() or [""]:
+        sys.stderr.write(f"错误：{line}\n")

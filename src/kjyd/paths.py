@@ -1,0 +1,34 @@
+"""Where kjyd finds its plan and keeps its database when the user names neither.
+
+Kept free of heavy imports: every command, even ``--help``, imports this module.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+PLAN_ENV = "KJYD_PLAN"
+DB_ENV = "KJYD_DB"
+USER_ENV = "KJYD_USER"
+
+
+def bundled_plan() -> Path:
+    """The plan shipped with kjyd: inside the wheel, or ``data/`` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data" / "plan2022.yaml"
+    if installed.is_file():
+        return installed
+    return here.parents[1] / "data" / "plan2022.yaml"
+
+
+def default_db() -> Path:
+    """A per-user data file, following each platform's convention (XDG on Linux)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "kjyd" / "kjyd.db"

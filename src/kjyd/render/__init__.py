@@ -1,0 +1,1 @@
+"""Renderers: they format report data and plan structure; they compute nothing."""

@@ -1,0 +1,35 @@
+"""The plan's structure as plain text lines (``kjyd plan``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kjyd.plan import COMPARATOR_LABELS, Plan, format_number
+
+
+def _target_line(target, indent: str) -> str:
+    if target.implicit:
+        return f"{indent}{target.label:<8}{target.name} 100%（定性任务，按工作进度填报）"
+    amount = f"{format_number(target.value)}{target.unit}"
+    return f"{indent}{target.label:<8}{target.name} {COMPARATOR_LABELS[target.comparator]} {amount}"
+
+
+def plan_lines(plan: Plan) -> Iterator[str]:
+    yield f"{plan.title}（{plan.document_number}）"
+    yield f"计划标识 {plan.id}，计划期 {plan.start} 至 {plan.end}"
+    yield ""
+    yield "主要目标（与任务目标相同的，填报该任务目标即同时更新主要目标）"
+    for headline, target in zip(plan.headlines, plan.headline_targets()):
+        amount = f"{format_number(target.value)}{target.unit}"
+        yield (
+            f"  H{headline.position:<3}{headline.name} "
+            f"{COMPARATOR_LABELS[target.comparator]} {amount}  → 填报编号 {target.label}"
+        )
+    for section in plan.sections:
+        yield ""
+        yield f"{section.label}、{section.title}"
+        for number in section.tasks:
+            task = plan.task(number)
+            yield f"  （{task.label}）{task.title}"
+            for target in task.targets:
+                yield _target_line(target, "      ")
