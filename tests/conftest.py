@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own database and no user environment leaks in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED_PLAN = REPO / "data" / "plan2022.yaml"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """Point KJYD_DB at a fresh file and clear the variables a user's shell might set."""
+    db = tmp_path / "kjyd.db"
+    monkeypatch.setenv("KJYD_DB", str(db))
+    monkeypatch.delenv("KJYD_PLAN", raising=False)
+    monkeypatch.setenv("KJYD_USER", "测试员")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return db
+
+
+@pytest.fixture
+def db_path(isolated_env) -> Path:
+    return isolated_env
+
+
+@pytest.fixture(scope="session")
+def plan():
+    from kjyd.plan_loader import load_plan
+
+    return load_plan(BUNDLED_PLAN)
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI in-process (typer's CliRunner) and return the result."""
+    from typer.testing import CliRunner
+
+    from kjyd.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
