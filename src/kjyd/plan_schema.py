@@ -323,12 +323,23 @@ def _build(spec: PlanSpec, source: Path | None) -> Plan:
     )
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader (libyaml when available) that leaves dates as text.
+
+    PyYAML's own date constructor raises a bare ValueError on 2023-13-45; handing the text to
+    pydantic instead gives a located, Chinese "应为日期" like every other field.
+    """
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 def parse_plan(text: str, path: str, source: Path | None = None) -> Plan:
     """Validate plan YAML ``text`` (named ``path`` in messages) and build the :class:`Plan`.
 
     Raises :class:`PlanFileError` listing every problem as ``path:line:column: 说明``.
     """
-    loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:

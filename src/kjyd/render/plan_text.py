@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from kjyd.plan import COMPARATOR_LABELS, Plan, format_number
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align to a terminal width, counting a CJK character as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
 def _target_line(target, indent: str) -> str:
     if target.implicit:
-        return f"{indent}{target.label:<8}{target.name} 100%（定性任务，按工作进度填报）"
+        return f"{indent}{_pad(target.label, 12)}{target.name} 100%（定性任务，按工作进度填报）"
     amount = f"{format_number(target.value)}{target.unit}"
-    return f"{indent}{target.label:<8}{target.name} {COMPARATOR_LABELS[target.comparator]} {amount}"
+    return f"{indent}{_pad(target.label, 12)}{target.name} {COMPARATOR_LABELS[target.comparator]} {amount}"
 
 
 def plan_lines(plan: Plan) -> Iterator[str]:
