@@ -1,19 +1,39 @@
 """The progress report: a pure function of (plan, check-ins, as-of date) → rows.
 
 No printing, no SQLite, no clock: renderers (terminal, JSON, xlsx, CSV) only format what is built
-here, so every view of the plan agrees.
+here, so every view of the plan agrees. Which check-in gives a value is decided by
+:mod:`kjyd.entries`; what 序时进度 is and which state a value earns, by :mod:`kjyd.progress`.
+
+Decisions worth knowing when reading a report:
+
+- A task's percent is the mean of its targets' percents, each clamped to 0..100; a target nobody
+  has reported counts as 0 (a half-reported task is not "100 % done"). When *no* target of a task
+  has a value the task's percent is None (shown as —), not 0, so "not reported" and "reported as
+  nothing done" stay distinguishable.
+- 最新进展 of a target is the note of its latest check-in; of a task, the note of the most recent
+  of its targets' latest check-ins that has one.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from kjyd.entries import Entry, latest_entry_as_of, value_entry_as_of
 from kjyd.plan import Plan, Target, Task
+from kjyd.progress import (
+    AHEAD, BEHIND, DONE, ON_TRACK, UNREPORTED, expected_percent, percent_of, target_state,
+    worst_state,
+)
 
-STATES = ("已完成", "快于序时", "符合序时", "慢于序时", "未填报")
+STATES = (DONE, AHEAD, ON_TRACK, BEHIND, UNREPORTED)
 DEFAULT_TOLERANCE = 5.0
 """Percentage points around 序时进度 that still count as 符合序时."""
+
+WITHDRAWN = "已撤销"
+CURRENT = "当前值"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +46,10 @@ class TargetRow:
     last_date: date | None
     """Date of the latest counting check-in of any kind (value or note) on or before as_of."""
     last_note: str
+    value_entry: Entry | None = None
+    """The check-in that gives ``value`` (see :func:`kjyd.entries.value_entry_as_of`)."""
+    last_entry: Entry | None = None
+    """The latest counting check-in of any kind (gives ``last_date`` and ``last_note``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +80,176 @@ class Report:
     """Number of tasks in each state, keyed by the STATES in order."""
     summary: str
     """E.g. 32项任务中，已完成3项，快于序时5项，符合序时10项，慢于序时8项，未填报6项。"""
+
+    def task_row(self, number: int) -> TaskRow:
+        return next(row for row in self.tasks if row.task.number == number)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One line of a task's check-in history, as ``kjyd show`` lists it."""
+
+    entry: Entry
+    target: Target
+    change: float | None
+    """Value minus the previous valued, non-withdrawn check-in of the same target (None if none)."""
+    status: str
+    """已撤销, 当前值 (the check-in that gives the value as of the date), or empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDetail:
+    """Everything ``kjyd show TASK`` displays, for one task as of a date."""
+
+    plan: Plan
+    as_of: date
+    expected_percent: float
+    tolerance: float
+    row: TaskRow
+    history: tuple[HistoryRow, ...]
+    """Newest first, withdrawn check-ins included, none dated after as_of."""
+    months: tuple[str, ...]
+    """"YYYY-MM" from the plan's first month to as_of's month."""
+    month_values: dict[str, tuple[float | None, ...]]
+    """Per target id, its value at the end of each of ``months`` (as_of for the last one)."""
+
+
+def _by_target(plan: Plan, entries: Iterable[Entry]) -> dict[str, list[Entry]]:
+    grouped: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        if entry.plan_id == plan.id:
+            grouped[entry.target_id].append(entry)
+    return grouped
+
+
+def target_row(target: Target, entries: list[Entry], as_of: date, expected: float,
+               tolerance: float) -> TargetRow:
+    """One target's row from its check-ins (any history; the value rule picks what counts)."""
+    valued = value_entry_as_of(entries, as_of)
+    latest = latest_entry_as_of(entries, as_of)
+    value = None if valued is None else valued.value
+    return TargetRow(
+        target=target,
+        value=value,
+        percent=percent_of(target, value),
+        state=target_state(target, value, expected, tolerance),
+        last_date=None if latest is None else latest.date,
+        last_note="" if latest is None else latest.note,
+        value_entry=valued,
+        last_entry=latest,
+    )
+
+
+def task_row(task: Task, rows: tuple[TargetRow, ...]) -> TaskRow:
+    """Combine a task's target rows: mean of clamped percents, worst state, latest update."""
+    if all(row.percent is None for row in rows):
+        percent = None
+    else:
+        percent = sum(min(max(row.percent or 0.0, 0.0), 100.0) for row in rows) / len(rows)
+    latest = [row.last_entry for row in rows if row.last_entry is not None]
+    noted = [e for e in latest if e.note]
+    order = lambda e: (e.date, e.id)  # noqa: E731
+    return TaskRow(
+        task=task,
+        targets=rows,
+        percent=percent,
+        state=worst_state([row.state for row in rows]),
+        last_date=max(latest, key=order).date if latest else None,
+        last_note=max(noted, key=order).note if noted else "",
+    )
+
+
+def summary_sentence(counts: Mapping[str, int]) -> str:
+    """The sentence the office pastes into its report; all five states, always in this order."""
+    parts = "，".join(f"{state}{counts.get(state, 0)}项" for state in STATES)
+    return f"{sum(counts.values())}项任务中，{parts}。"
+
+
+def build_report(plan: Plan, entries: Iterable[Entry], as_of: date,
+                 tolerance: float = DEFAULT_TOLERANCE) -> Report:
+    """The whole plan as of ``as_of`` from any superset of the check-ins that matter.
+
+    ``entries`` may be the full history or the ledger's pre-selected snapshot; the value rule in
+    :mod:`kjyd.entries` is applied per target either way. ``as_of`` is taken as given: clamping
+    it to the plan period (with a notice) is the command's business.
+    """
+    expected = expected_percent(plan, as_of)
+    grouped = _by_target(plan, entries)
+    rows = {
+        t.id: target_row(t, grouped.get(t.id, []), as_of, expected, tolerance)
+        for t in plan.targets
+    }
+    tasks = tuple(task_row(task, tuple(rows[t.id] for t in task.targets)) for task in plan.tasks)
+    counts = {state: sum(1 for row in tasks if row.state == state) for state in STATES}
+    return Report(
+        plan=plan,
+        as_of=as_of,
+        expected_percent=expected,
+        tolerance=tolerance,
+        targets=tuple(rows.values()),
+        headlines=tuple(rows[t.id] for t in plan.headline_targets()),
+        tasks=tasks,
+        task_counts=counts,
+        summary=summary_sentence(counts),
+    )
+
+
+def report_months(plan: Plan, as_of: date) -> list[str]:
+    """"YYYY-MM" for each month from the plan's start to ``as_of`` (at least the first month)."""
+    months = []
+    year, month = plan.start.year, plan.start.month
+    while (year, month) <= (as_of.year, as_of.month) or not months:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _history(grouped: Mapping[str, list[Entry]], targets: Mapping[str, Target], as_of: date,
+             current_ids: set[int]) -> tuple[HistoryRow, ...]:
+    rows = []
+    for target_id, target in targets.items():
+        previous: float | None = None
+        for entry in sorted(grouped.get(target_id, []), key=lambda e: (e.date, e.id)):
+            change = None
+            if not entry.withdrawn and entry.value is not None:
+                change = None if previous is None else entry.value - previous
+                previous = entry.value
+            status = WITHDRAWN if entry.withdrawn else CURRENT if entry.id in current_ids else ""
+            rows.append(HistoryRow(entry, target, change, status))
+    rows.sort(key=lambda r: (r.entry.date, r.entry.id), reverse=True)
+    return tuple(r for r in rows if r.entry.date <= as_of)
+
+
+def build_task_detail(plan: Plan, task: Task, entries: Iterable[Entry], as_of: date,
+                      month_end_values: Mapping[str, Mapping[str, float | None]],
+                      tolerance: float = DEFAULT_TOLERANCE) -> TaskDetail:
+    """One task for ``kjyd show``: its row, full history and month-end values.
+
+    ``entries`` must be the task's whole history (withdrawn included) so that 变化 can be computed
+    against the previous check-in; ``month_end_values`` is ``{target_id: {"2022-01": value}}`` as
+    :meth:`kjyd.ledger.Ledger.month_end_values` returns it. The last month is shown as of
+    ``as_of`` rather than its month end, so a mid-month as-of date never shows later check-ins.
+    """
+    expected = expected_percent(plan, as_of)
+    grouped = _by_target(plan, entries)
+    targets = {t.id: t for t in task.targets}
+    rows = tuple(
+        target_row(t, grouped.get(t.id, []), as_of, expected, tolerance) for t in task.targets
+    )
+    current = {row.value_entry.id for row in rows if row.value_entry is not None}
+    months = report_months(plan, as_of)
+    values = {}
+    for row in rows:
+        ends = month_end_values.get(row.target.id, {})
+        series = [ends.get(month) for month in months[:-1]] + [row.value]
+        values[row.target.id] = tuple(series)
+    return TaskDetail(
+        plan=plan,
+        as_of=as_of,
+        expected_percent=expected,
+        tolerance=tolerance,
+        row=task_row(task, rows),
+        history=_history(grouped, targets, as_of, current),
+        months=tuple(months),
+        month_values=values,
+    )
