@@ -120,6 +120,12 @@ def test_note_only_check_in(plan):
     assert (r.value, r.last_note, r.last_date) == (50, "进展顺利", date(2022, 6, 1))
 
 
+def test_value_only_check_in_keeps_the_last_note(plan):
+    entries = [entry("3.1", "2022-05-01", 30, note="方案已印发"), entry("3.1", "2022-06-01", 50)]
+    r = row(build_report(plan, entries, JUNE_30), "3.1")
+    assert (r.value, r.last_note, r.last_date) == (50, "方案已印发", date(2022, 6, 1))
+
+
 def test_entries_of_another_plan_are_ignored(plan):
     r = row(build_report(plan, [entry("13.1", "2022-06-01", 9, plan_id="other")], JUNE_30), "13.1")
     assert r.value is None

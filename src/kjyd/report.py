@@ -10,8 +10,10 @@ Decisions worth knowing when reading a report:
   has reported counts as 0 (a half-reported task is not "100 % done"). When *no* target of a task
   has a value the task's percent is None (shown as —), not 0, so "not reported" and "reported as
   nothing done" stay distinguishable.
-- 最新进展 of a target is the note of its latest check-in; of a task, the note of the most recent
-  of its targets' latest check-ins that has one.
+- 最新进展 (``last_note``) is the note of the latest counting check-in that has one, so a later
+  value-only check-in does not blank out what the division last wrote; 最近更新 (``last_date``) is
+  the date of the latest counting check-in of any kind. For a task, both are the latest among its
+  targets.
 """
 
 from __future__ import annotations
@@ -46,10 +48,13 @@ class TargetRow:
     last_date: date | None
     """Date of the latest counting check-in of any kind (value or note) on or before as_of."""
     last_note: str
+    """Note of the latest counting check-in that has a note ("" if none)."""
     value_entry: Entry | None = None
     """The check-in that gives ``value`` (see :func:`kjyd.entries.value_entry_as_of`)."""
     last_entry: Entry | None = None
-    """The latest counting check-in of any kind (gives ``last_date`` and ``last_note``)."""
+    """The latest counting check-in of any kind (gives ``last_date``)."""
+    note_entry: Entry | None = None
+    """The latest counting check-in with a note (gives ``last_note``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,7 @@ def target_row(target: Target, entries: list[Entry], as_of: date, expected: floa
     """One target's row from its check-ins (any history; the value rule picks what counts)."""
     valued = value_entry_as_of(entries, as_of)
     latest = latest_entry_as_of(entries, as_of)
+    noted = latest_entry_as_of([e for e in entries if e.note], as_of)
     value = None if valued is None else valued.value
     return TargetRow(
         target=target,
@@ -134,9 +140,10 @@ def target_row(target: Target, entries: list[Entry], as_of: date, expected: floa
         percent=percent_of(target, value),
         state=target_state(target, value, expected, tolerance),
         last_date=None if latest is None else latest.date,
-        last_note="" if latest is None else latest.note,
+        last_note="" if noted is None else noted.note,
         value_entry=valued,
         last_entry=latest,
+        note_entry=noted,
     )
 
 
@@ -147,7 +154,7 @@ def task_row(task: Task, rows: tuple[TargetRow, ...]) -> TaskRow:
     else:
         percent = sum(min(max(row.percent or 0.0, 0.0), 100.0) for row in rows) / len(rows)
     latest = [row.last_entry for row in rows if row.last_entry is not None]
-    noted = [e for e in latest if e.note]
+    noted = [row.note_entry for row in rows if row.note_entry is not None]
     order = lambda e: (e.date, e.id)  # noqa: E731
     return TaskRow(
         task=task,
