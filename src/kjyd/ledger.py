@@ -1,0 +1,458 @@
+"""The progress ledger: every check-in ever made, kept in one SQLite file that must never be lost.
+
+Why it looks like this:
+
+* **Nothing is overwritten or deleted.** A check-in is an INSERT; ``undo`` only stamps
+  ``withdrawn_at``/``withdrawn_by``. The value rule (:mod:`kjyd.entries`) decides what counts.
+* **Safe under concurrency.** Every write runs inside ``BEGIN IMMEDIATE`` (the write lock is taken
+  before anything is read, so the read-modify-write of ``--add`` cannot interleave), the journal is
+  WAL (readers never block the writer) and a generous busy timeout makes a second writer wait
+  instead of failing with "database is locked".
+* **Safe under crashes.** ``synchronous=FULL``: once :meth:`Ledger.record` returns, the check-in is
+  on disk, so a command that reported success never loses its check-in.
+* **Versioned schema.** :data:`MIGRATIONS` is an ordered list of small functions; each applied one
+  is recorded in ``schema_migrations`` so a later release opens (and upgrades) an older file, and an
+  older release refuses a newer file instead of misreading it.
+* **Reads do not create files.** ``Ledger.open(path, write=False)`` on a missing file behaves as an
+  empty ledger; the file and its folder appear on the first write.
+
+The SQL only *pre-selects* candidate rows with indexed queries (so a year of history is never
+loaded whole); which check-in gives the value is decided by :mod:`kjyd.entries`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from kjyd.entries import Entry, value_as_of
+from kjyd.errors import LedgerError
+
+BUSY_TIMEOUT_MS = 20_000
+"""How long a writer waits for another one before giving up (module-level so tests can shorten it)."""
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+def _m1_checkins(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            plan_id TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            value REAL,
+            note TEXT NOT NULL DEFAULT '',
+            who TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL,
+            withdrawn_at TEXT,
+            withdrawn_by TEXT
+        )"""
+    )
+    conn.execute("CREATE INDEX checkins_by_target ON checkins (plan_id, target_id, date, id)")
+
+
+def _m2_division_reports(conn: sqlite3.Connection) -> None:
+    for column in ("problems", "next_steps", "source"):
+        conn.execute(f"ALTER TABLE checkins ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("checkins", _m1_checkins),
+    ("division_reports", _m2_division_reports),
+]
+"""Applied in order; version N is ``MIGRATIONS[N - 1]``. Only ever append to this list."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_COLUMNS = (
+    "id, plan_id, target_id, date, value, note, who, recorded_at, withdrawn_at, "
+    "problems, next_steps, source"
+)
+_RECORD_FIELDS = ("plan_id", "target_id", "date", "value", "note", "who", "problems", "next_steps", "source")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _entry(row: tuple) -> Entry:
+    (id_, plan_id, target_id, day, value, note, who, recorded, withdrawn, problems, next_steps, source) = row
+    return Entry(
+        id=id_,
+        plan_id=plan_id,
+        target_id=target_id,
+        date=date.fromisoformat(day),
+        value=value,
+        note=note or "",
+        who=who or "",
+        recorded_at=datetime.fromisoformat(recorded),
+        withdrawn_at=datetime.fromisoformat(withdrawn) if withdrawn else None,
+        problems=problems or "",
+        next_steps=next_steps or "",
+        source=source or "",
+    )
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last day of ``"YYYY-MM"``."""
+    year, mon = (int(part) for part in month.split("-"))
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def _translate(err: sqlite3.Error, path: Path) -> LedgerError:
+    """One Chinese line for each way the database file can fail us."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    text = str(err)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        seconds = BUSY_TIMEOUT_MS // 1000
+        return LedgerError(f"数据库 {path} 被其他程序占用，等待 {seconds} 秒后仍无法写入，请稍后重试")
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return LedgerError(f"数据库 {path} 是只读的，无法写入（请检查文件和所在文件夹的写权限）")
+    if name == "SQLITE_NOTADB" or "not a database" in text:
+        return LedgerError(f"{path} 不是 SQLite 数据库文件，无法作为进度数据库使用")
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return LedgerError(f"数据库 {path} 已损坏，请用备份恢复")
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return LedgerError(f"无法打开数据库 {path}（请检查路径和读写权限）")
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return LedgerError(f"磁盘已满，无法写入数据库 {path}")
+    if name.startswith("SQLITE_IOERR") or "disk I/O" in text:
+        return LedgerError(f"读写数据库 {path} 时发生磁盘错误")
+    return LedgerError(f"数据库 {path} 出错：{text}")
+
+
+# --- the ledger -------------------------------------------------------------------------------
+
+
+class Ledger:
+    """Check-ins of one database file (possibly several plans, keyed by plan id)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection | None):
+        self.path = path
+        self._conn = conn
+
+    # opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, write: bool) -> "Ledger":
+        """Open the ledger at ``path``.
+
+        ``write=False`` never creates anything: a missing file is an empty ledger. ``write=True``
+        creates the folder and the file, and brings the schema up to date.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise LedgerError(f"{path} 是一个文件夹，不是进度数据库文件")
+        if not write and not path.exists():
+            return cls(path, None)
+        if write:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise LedgerError(f"无法创建数据库所在的文件夹 {path.parent}：{err.strerror}") from None
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as err:
+            raise _translate(err, path) from None
+        ledger = cls(path, conn)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            conn.execute("PRAGMA synchronous = FULL")
+            ledger._check_kjyd_file()
+            if write:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise LedgerError(f"数据库 {path} 无法切换到 WAL 日志模式（当前为 {mode}）")
+            ledger._migrate()
+        except sqlite3.Error as err:
+            conn.close()
+            raise _translate(err, path) from None
+        except LedgerError:
+            conn.close()
+            raise
+        return ledger
+
+    def _check_kjyd_file(self) -> None:
+        """Refuse an SQLite file that belongs to some other program (it has tables but not ours)."""
+        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "schema_migrations" not in tables:
+            raise LedgerError(f"{self.path} 是其他程序的 SQLite 数据库，不是 kjyd 进度数据库")
+
+    def _version(self) -> int:
+        has_table = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+        ).fetchone()
+        if not has_table:
+            return 0
+        return self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+    def _migrate(self) -> None:
+        if self._version() == SCHEMA_VERSION:
+            return
+        with self._write():  # re-read under the write lock: another process may have migrated
+            version = self._version()
+            if version > SCHEMA_VERSION:
+                raise LedgerError(
+                    f"数据库 {self.path} 由更新版本的 kjyd 创建（结构版本 {version}，"
+                    f"本程序只支持到 {SCHEMA_VERSION}），请升级 kjyd 后再使用"
+                )
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            for number, (name, apply) in enumerate(MIGRATIONS, start=1):
+                if number > version:
+                    apply(self._conn)
+                    self._conn.execute(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        (number, name, _now()),
+                    )
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write transaction, holding the write lock from its first statement."""
+        if self._conn is None:
+            raise LedgerError(f"数据库 {self.path} 以只读方式打开，不能写入")
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise _translate(err, self.path) from None
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _translate(exc, self.path) from None
+            raise
+
+    def _select(self, sql: str, params: list | tuple | dict = ()) -> list[Entry]:
+        if self._conn is None:
+            return []
+        try:
+            return [_entry(row) for row in self._conn.execute(sql, params)]
+        except sqlite3.Error as err:
+            raise _translate(err, self.path) from None
+
+    # writing ------------------------------------------------------------------------------
+
+    def _insert(self, conn: sqlite3.Connection, fields: dict) -> Entry:
+        values = {
+            "plan_id": fields["plan_id"],
+            "target_id": fields["target_id"],
+            "date": fields["date"].isoformat(),
+            "value": None if fields.get("value") is None else float(fields["value"]),
+            "note": fields.get("note", "") or "",
+            "who": fields["who"],
+            "problems": fields.get("problems", "") or "",
+            "next_steps": fields.get("next_steps", "") or "",
+            "source": fields.get("source", "") or "",
+        }
+        recorded = _now()
+        cursor = conn.execute(
+            f"INSERT INTO checkins ({', '.join(_RECORD_FIELDS)}, recorded_at) "
+            f"VALUES ({', '.join('?' * len(_RECORD_FIELDS))}, ?)",
+            (*(values[k] for k in _RECORD_FIELDS), recorded),
+        )
+        row = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        return _entry(row)
+
+    def _value_candidate(self, plan_id: str, target_id: str, as_of: date) -> list[Entry]:
+        """The one row that can give the value as of ``as_of`` (empty if none)."""
+        return self._select(
+            f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND target_id = ? AND date <= ? "
+            "AND withdrawn_at IS NULL AND value IS NOT NULL ORDER BY date DESC, id DESC LIMIT 1",
+            (plan_id, target_id, as_of.isoformat()),
+        )
+
+    def record(
+        self,
+        *,
+        plan_id: str,
+        target_id: str,
+        date: date,
+        value: float | None,
+        note: str = "",
+        who: str,
+        add: float | None = None,
+        problems: str = "",
+        next_steps: str = "",
+        source: str = "",
+        check: Callable[[float], None] | None = None,
+    ) -> tuple[Entry, float | None]:
+        """Record one check-in; return it with the value as of ``date`` before it.
+
+        With ``add``, the new value is (value as of ``date``, or 0) + ``add``, computed inside the
+        same write transaction so concurrent ``--add`` never lose an increment. ``check`` is called
+        with the final value before inserting; if it raises, nothing is written.
+        """
+        if value is not None and add is not None:
+            raise ValueError("value and add are mutually exclusive")
+        with self._write() as conn:
+            previous = value_as_of(self._value_candidate(plan_id, target_id, date), date)
+            if add is not None:
+                value = (previous or 0.0) + add
+            if value is not None and check is not None:
+                check(value)
+            entry = self._insert(
+                conn,
+                dict(plan_id=plan_id, target_id=target_id, date=date, value=value, note=note, who=who,
+                     problems=problems, next_steps=next_steps, source=source),
+            )
+        return entry, previous
+
+    def record_many(self, rows: list[dict]) -> list[Entry]:
+        """Record several check-ins in one transaction: all of them, or (on any error) none."""
+        with self._write() as conn:
+            return [self._insert(conn, row) for row in rows]
+
+    def withdraw_last(self, *, plan_id: str, who: str, only_if_id: int | None = None) -> Entry:
+        """Mark the plan's most recent counting check-in 已撤销; nothing is deleted.
+
+        ``only_if_id`` is the id the user confirmed: if another check-in arrived in between, refuse
+        rather than withdraw one the user never saw.
+        """
+        with self._write() as conn:
+            last = self.last_entry(plan_id)
+            if last is None:
+                raise LedgerError("没有可撤销的填报记录")
+            if only_if_id is not None and last.id != only_if_id:
+                raise LedgerError(
+                    f"确认期间又有新的填报（编号 #{last.id}），未撤销任何记录；请重新运行 kjyd undo"
+                )
+            conn.execute(
+                "UPDATE checkins SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?",
+                (_now(), who, last.id),
+            )
+            row = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (last.id,)).fetchone()
+        return _entry(row)
+
+    # reading ------------------------------------------------------------------------------
+
+    def last_entry(self, plan_id: str) -> Entry | None:
+        """The most recently recorded check-in of the plan that is not withdrawn."""
+        rows = self._select(
+            f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND withdrawn_at IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (plan_id,),
+        )
+        return rows[0] if rows else None
+
+    def entries(
+        self,
+        plan_id: str,
+        *,
+        target_ids: Iterable[str] | None = None,
+        month: str | None = None,
+        include_withdrawn: bool = True,
+        limit: int | None = None,
+    ) -> list[Entry]:
+        """Check-ins newest first (by recording order); ``month="2022-06"`` filters by check-in date."""
+        where = ["plan_id = ?"]
+        params: list = [plan_id]
+        if target_ids is not None:
+            ids = list(target_ids)
+            where.append(f"target_id IN ({', '.join('?' * len(ids))})" if ids else "0")
+            params += ids
+        if month is not None:
+            first, last = month_bounds(month)
+            where.append("date BETWEEN ? AND ?")
+            params += [first.isoformat(), last.isoformat()]
+        if not include_withdrawn:
+            where.append("withdrawn_at IS NULL")
+        sql = f"SELECT {_COLUMNS} FROM checkins WHERE {' AND '.join(where)} ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return self._select(sql, params)
+
+    def snapshot(self, plan_id: str, as_of: date) -> list[Entry]:
+        """The few check-ins a report as of ``as_of`` needs, per target.
+
+        For each target: the latest counting check-in with a value, the latest counting check-in
+        of any kind, and the latest counting check-in with a note, all dated on or before
+        ``as_of``. Each is one backwards step on the (plan_id, target_id, date, id) index. Applying
+        :mod:`kjyd.entries` to this list gives the same answers as applying it to the full history.
+        """
+        pick = (
+            "(SELECT x.id FROM checkins x WHERE x.plan_id = :plan AND x.target_id = t.target_id "
+            "AND x.date <= :as_of AND x.withdrawn_at IS NULL {extra} "
+            "ORDER BY x.date DESC, x.id DESC LIMIT 1)"
+        )
+        picks = [pick.format(extra=extra) for extra in ("AND x.value IS NOT NULL", "", "AND x.note != ''")]
+        union = " UNION ".join(f"SELECT {p} FROM targets t" for p in picks)
+        return self._select(
+            f"WITH targets AS (SELECT DISTINCT target_id FROM checkins WHERE plan_id = :plan) "
+            f"SELECT {_COLUMNS} FROM checkins WHERE id IN ({union}) ORDER BY id DESC",
+            {"plan": plan_id, "as_of": as_of.isoformat()},
+        )
+
+    def month_end_values(self, plan_id: str, months: list[str]) -> dict[str, dict[str, float]]:
+        """``{target_id: {"2022-01": value as of that month's last day, …}}`` in one query.
+
+        Months for which a target has no value yet are absent from its dict.
+        """
+        if not months:
+            return {}
+        ends = {month: month_bounds(month)[1] for month in months}
+        values_sql = ", ".join("(?)" for _ in ends)
+        rows = self._select(
+            f"WITH ends(d) AS (VALUES {values_sql}), "
+            f"targets AS (SELECT DISTINCT target_id FROM checkins WHERE plan_id = ?) "
+            f"SELECT {_COLUMNS} FROM checkins WHERE id IN ("
+            "SELECT (SELECT x.id FROM checkins x WHERE x.plan_id = ? AND x.target_id = t.target_id "
+            "AND x.date <= ends.d AND x.withdrawn_at IS NULL AND x.value IS NOT NULL "
+            "ORDER BY x.date DESC, x.id DESC LIMIT 1) FROM ends, targets t)",
+            [*(d.isoformat() for d in ends.values()), plan_id, plan_id],
+        )
+        by_target: dict[str, list[Entry]] = {}
+        for entry in rows:
+            by_target.setdefault(entry.target_id, []).append(entry)
+        result: dict[str, dict[str, float]] = {}
+        for target_id, candidates in by_target.items():
+            for month, end in ends.items():
+                value = value_as_of(candidates, end)
+                if value is not None:
+                    result.setdefault(target_id, {})[month] = value
+        return result
+
+    def sources(self, plan_id: str) -> set[str]:
+        """Distinct non-empty ``source`` values of counting check-ins (to detect a re-collect)."""
+        if self._conn is None:
+            return set()
+        try:
+            rows = self._conn.execute(
+                "SELECT DISTINCT source FROM checkins WHERE plan_id = ? AND source != '' "
+                "AND withdrawn_at IS NULL",
+                (plan_id,),
+            ).fetchall()
+        except sqlite3.Error as err:
+            raise _translate(err, self.path) from None
+        return {r[0] for r in rows}
+
+
+__all__ = ["Ledger", "MIGRATIONS", "SCHEMA_VERSION", "month_bounds"]
