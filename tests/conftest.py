@@ -10,12 +10,18 @@ REPO = Path(__file__).resolve().parents[1]
 BUNDLED_PLAN = REPO / "data" / "plan2022.yaml"
 
 
+@pytest.fixture(scope="session")
+def plan_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("plan-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path, monkeypatch):
+def isolated_env(tmp_path, monkeypatch, plan_cache):
     """Point KJYD_DB at a fresh file and clear the variables a user's shell might set."""
     db = tmp_path / "kjyd.db"
     monkeypatch.setenv("KJYD_DB", str(db))
     monkeypatch.delenv("KJYD_PLAN", raising=False)
+    monkeypatch.setenv("KJYD_CACHE_DIR", str(plan_cache))
     monkeypatch.setenv("KJYD_USER", "测试员")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")

@@ -1,28 +1,133 @@
-"""Reading a plan file from disk into a :class:`kjyd.plan.Plan`."""
+"""Reading a plan file from disk into a :class:`kjyd.plan.Plan`, validated once per content.
+
+Validating with pydantic costs about 100 ms of imports and schema building — more than half of
+what ``kjyd status`` may take in all. The plan file changes a few times a year; it is read many
+times a day. So the validated plan is kept as JSON under a name that is the SHA-256 of everything
+that determines it: the plan file's bytes and the source of the modules that validate and build it.
+Change any of those and the name changes, so a kept copy can never be stale; a missing, unreadable
+or corrupt copy is simply rebuilt. Nothing else is cached.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from kjyd.errors import PlanFileError
-from kjyd.plan import Plan
+from kjyd.plan import Headline, Plan, Section, Target, Task
+
+CACHE_ENV = "KJYD_CACHE_DIR"
+_BUILDERS = ("plan.py", "plan_schema.py", "plan_loader.py")
 
 
-def read_plan_text(path: Path) -> str:
+def read_plan_bytes(path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         raise PlanFileError([f"{path}: 找不到计划文件"]) from None
     except IsADirectoryError:
         raise PlanFileError([f"{path}: 这是一个文件夹，不是计划文件"]) from None
-    except UnicodeDecodeError as err:
-        raise PlanFileError([f"{path}: 计划文件不是 UTF-8 编码的文本（第 {err.start} 字节）"]) from None
     except OSError as err:
         raise PlanFileError([f"{path}: 无法读取计划文件：{err.strerror}"]) from None
 
 
-def load_plan(path: Path) -> Plan:
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise PlanFileError([f"{path}:{line}:1: 计划文件不是 UTF-8 编码的文本"]) from None
+
+
+def cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "kjyd"
+
+
+def _cache_key(data: bytes) -> str:
+    digest = hashlib.sha256(data)
+    here = Path(__file__).resolve().parent
+    for name in _BUILDERS:
+        digest.update(b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def load_plan(path: Path, *, use_cache: bool = True) -> Plan:
     """Load and validate the plan at ``path``; raises :class:`PlanFileError` with every problem."""
+    data = read_plan_bytes(path)
+    kept = cache_dir() / f"plan-{_cache_key(data)}.json" if use_cache else None
+    if kept is not None:
+        try:
+            return _from_json(json.loads(kept.read_text(encoding="utf-8")), path)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # absent or unusable: validate afresh below
+
     from kjyd.plan_schema import parse_plan
 
-    return parse_plan(read_plan_text(path), str(path), source=path)
+    plan = parse_plan(_decode(data, path), str(path), source=path)
+    if kept is not None:
+        _keep(kept, plan)
+    return plan
+
+
+def _keep(kept: Path, plan: Plan) -> None:
+    """Write the validated plan atomically; a read-only home only costs speed, never correctness."""
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(_to_json(plan), ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, kept)
+    except OSError:
+        pass
+
+
+def _to_json(plan: Plan) -> dict:
+    fields = {
+        name: getattr(plan, name)
+        for name in (
+            "id", "title", "short_title", "issuer", "document_number", "goals_text",
+        )
+    }
+    fields.update(
+        issued=plan.issued.isoformat(),
+        published=plan.published.isoformat(),
+        start=plan.start.isoformat(),
+        end=plan.end.isoformat(),
+        sections=[asdict(s) for s in plan.sections],
+        tasks=[asdict(t) for t in plan.tasks],
+        headlines=[asdict(h) for h in plan.headlines],
+        extra_targets=[asdict(t) for t in plan.extra_targets],
+    )
+    return fields
+
+
+def _from_json(data: dict, source: Path) -> Plan:
+    def task(t: dict) -> Task:
+        return Task(
+            **{**t, "targets": tuple(Target(**g) for g in t["targets"]),
+               "lead_divisions": tuple(t["lead_divisions"]),
+               "support_divisions": tuple(t["support_divisions"])}
+        )
+
+    return Plan(
+        **{k: data[k] for k in ("id", "title", "short_title", "issuer", "document_number", "goals_text")},
+        issued=date.fromisoformat(data["issued"]),
+        published=date.fromisoformat(data["published"]),
+        start=date.fromisoformat(data["start"]),
+        end=date.fromisoformat(data["end"]),
+        sections=tuple(Section(**{**s, "tasks": tuple(s["tasks"])}) for s in data["sections"]),
+        tasks=tuple(task(t) for t in data["tasks"]),
+        headlines=tuple(Headline(**h) for h in data["headlines"]),
+        extra_targets=tuple(Target(**t) for t in data["extra_targets"]),
+        source=source,
+    )

@@ -35,7 +35,7 @@ def check_command(
     from kjyd.plan_loader import load_plan
 
     path = file or state(ctx).plan_path
-    plan = load_plan(path)
+    plan = load_plan(path, use_cache=False)  # checking means validating, every time
     quantitative = sum(1 for t in plan.targets if not t.implicit and t.task is not None)
     output.say(
         f"检查通过：{path}\n"
