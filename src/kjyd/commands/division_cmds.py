@@ -1,0 +1,229 @@
+"""``kjyd template`` and ``kjyd collect``: fill-in workbooks out to divisions, filled ones back in.
+
+Thin on purpose: grouping lives in :mod:`kjyd.divisions`, the workbook layout in
+:mod:`kjyd.render.template_xlsx`, reading and checking filled workbooks in :mod:`kjyd.collect`.
+:func:`show_missing` is the body of ``kjyd status --missing`` (the reminder list), kept here so
+the status command only has to call it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from kjyd import output
+from kjyd.app import command, state
+from kjyd.errors import InputError, KjydError
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from kjyd.entries import Entry
+    from kjyd.plan import Plan
+
+
+def _resolve_month(plan: "Plan", month: Optional[str]) -> str:
+    from kjyd.clock import today
+    from kjyd.divisions import default_month, month_in_plan
+
+    return month_in_plan(plan, month) if month else default_month(plan, today())
+
+
+def _value_entries(ledger, plan_id: str, as_of: "date") -> dict[str, "Entry"]:
+    """Target id → the check-in giving its value as of ``as_of`` (targets without one are absent)."""
+    from kjyd.entries import value_entry_as_of
+
+    by_target: dict[str, list] = {}
+    for entry in ledger.snapshot(plan_id, as_of):
+        by_target.setdefault(entry.target_id, []).append(entry)
+    found = {tid: value_entry_as_of(entries, as_of) for tid, entries in by_target.items()}
+    return {tid: entry for tid, entry in found.items() if entry is not None}
+
+
+@command("template")
+def template_command(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(
+        None, "--month", metavar="YYYY-MM", help="填报月份，默认为本月（限计划期内）。"
+    ),
+    folder: Path = typer.Option(
+        Path("."), "-o", "--output", metavar="文件夹", help="填报表保存到的文件夹，默认为当前文件夹。"
+    ),
+    division: Optional[str] = typer.Option(
+        None, "--division", metavar="处室", help="只生成该牵头处室的填报表（未分配的任务用“未分配”）。"
+    ),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的同名文件（默认不覆盖）。"),
+) -> None:
+    """生成各牵头处室的月度填报表（xlsx），每个处室一个文件；未分配处室的任务归入“未分配”。
+
+    表中列出该处室任务的各项目标及上次填报值，处室只需填写黄色列（本月累计完成、本月进展、
+    存在问题、下一步计划），填好后交回，用 kjyd collect 收取。
+
+    示例：kjyd template --month 2022-07 -o 填报表/
+    """
+    from kjyd.divisions import division_targets, safe_filename, template_divisions
+    from kjyd.ledger import Ledger, month_bounds
+    from kjyd.render.template_xlsx import TemplateRow, file_name, write_template
+
+    app_state = state(ctx)
+    plan = app_state.plan
+    month = _resolve_month(plan, month)
+    names = [division.strip()] if division else template_divisions(plan)
+    targets = {name: division_targets(plan, name) for name in names}  # rejects an unknown division
+
+    paths: dict[str, Path] = {}
+    for name in names:
+        path = folder / file_name(plan.short_title, month, safe_filename(name))
+        clash = next((other for other, p in paths.items() if p == path), None)
+        if clash:
+            raise InputError(f"处室 “{clash}” 和 “{name}” 的文件名相同（{path.name}），请修改计划中的处室名称")
+        paths[name] = path
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing and not force:
+        raise InputError(f"文件已存在，未覆盖：{'、'.join(existing)}（确需覆盖请加 --force）")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} 不是文件夹")
+
+    with Ledger.open(app_state.db_path, write=False) as ledger:
+        last = _value_entries(ledger, plan.id, min(month_bounds(month)[1], plan.end))
+    year, mon = month.split("-")
+    for name in names:
+        rows = [
+            TemplateRow(
+                task=plan.task(t.task) if t.task is not None else None,
+                target=t,
+                last_value=last[t.id].value if t.id in last else None,
+                last_date=last[t.id].date if t.id in last else None,
+            )
+            for t in targets[name]
+        ]
+        try:
+            write_template(
+                paths[name],
+                plan_id=plan.id,
+                title=f"{plan.short_title} {int(year)}年{int(mon)}月推进情况填报表（{name}）",
+                month=month,
+                division=name,
+                rows=rows,
+            )
+        except OSError as err:
+            raise KjydError(f"无法写入 {paths[name]}：{err.strerror or err}") from None
+        output.say(f"已生成 {paths[name]}（{name}，{len(rows)}个目标）")
+
+
+@command("collect")
+def collect_command(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., metavar="文件...", help="处室交回的填报表（xlsx），可一次给多个。"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示将要记录的内容，不做任何更改。"),
+    day: Optional[str] = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD", help="填报日期，默认为填报表所属月份的最后一天。"
+    ),
+    month: Optional[str] = typer.Option(
+        None, "--month", metavar="YYYY-MM", help="只接受该月的填报表（防止收错月份）。"
+    ),
+) -> None:
+    """收取处室填好的填报表，把填写的行记为填报（填报人为处室，日期为该月最后一天）。
+
+    先检查每个文件的全部内容：有任何问题的文件整个不记录，并逐条指出位置（文件名!工作表!单元格）；
+    其他文件照常记录。同一内容重复收取时不会重复记录。
+
+    示例：kjyd collect 填报表/*.xlsx --dry-run
+    """
+    from kjyd.clock import parse_date, today
+    from kjyd.collect import already_collected, check_in_date, ledger_rows, read_workbook
+    from kjyd.ledger import Ledger
+
+    app_state = state(ctx)
+    plan = app_state.plan
+    expected_month = _resolve_month(plan, month) if month else None
+    explicit = parse_date(day, "--date") if day else None
+    now = today()
+
+    failed: list[str] = []
+    with Ledger.open(app_state.db_path, write=not dry_run) as ledger:
+        sources = ledger.sources(plan.id)
+        for path in files:
+            collected = read_workbook(path, plan, expected_month)
+            if not collected.problems and collected.rows:
+                try:
+                    when, moved = check_in_date(plan, collected.month, explicit, now)
+                except InputError as err:
+                    collected.problems.append(f"{collected.name}: {err}")
+            if collected.problems:
+                for problem in collected.problems:
+                    output.error(problem)
+                output.say(f"{collected.name}：有 {len(collected.problems)} 处问题，整个文件未记录")
+                failed.append(collected.name)
+                continue
+            if not collected.rows:
+                output.say(f"{collected.name}：没有填写任何内容，未记录")
+                continue
+            if already_collected(collected, sources):
+                output.say(f"{collected.name}：已收取过，未重复记录")
+                continue
+            if moved:
+                output.notice(moved)
+            lines, warnings = _describe(plan, _value_entries(ledger, plan.id, when), collected, when, dry_run)
+            if not dry_run:
+                ledger.record_many(ledger_rows(collected, when))
+            for line in lines:
+                output.say(line)
+            for warning in warnings:
+                output.notice(warning)
+            sources.add(collected.source)
+    if dry_run:
+        output.say("（试运行，未做任何更改）")
+    if failed:
+        raise KjydError(f"{len(failed)} 个文件有问题、未记录：{'、'.join(failed)}；请处室改正后重新收取")
+
+
+def _describe(
+    plan: "Plan", before: dict, collected, when: "date", dry_run: bool
+) -> tuple[list[str], list[str]]:
+    """Lines saying, per filled row, task, target and old → new; a notice when a cumulative value fell.
+
+    Built before recording and printed after, so "已记录" is only ever said of what is stored.
+    """
+    from kjyd.plan import format_number
+
+    verb = "将记录" if dry_run else "已记录"
+    warnings: list[str] = []
+    lines = [
+        f"{collected.name}：{verb} {len(collected.rows)} 条（{collected.division}，{collected.month}，日期 {when}）"
+    ]
+    for row in collected.rows:
+        target = row.target
+        old_entry = before.get(target.id)
+        old = old_entry.value if old_entry else None
+        task = f"（{plan.task(target.task).label}）{plan.task(target.task).title}" if target.task else "主要目标"
+        change = "仅文字说明" if row.value is None else f"{format_number(old)} → {format_number(row.value)}{target.unit}"
+        lines.append(f"  {target.label}  {task}｜{target.wording()}：{change}")
+        if row.value is not None and old is not None and not target.is_rate and row.value < old:
+            warnings.append(
+                f"{collected.name} {target.label}：累计数 {format_number(row.value)} "
+                f"低于上次填报值 {format_number(old)}，请核对"
+            )
+    return lines, warnings
+
+
+def show_missing(ctx: typer.Context, month: Optional[str], as_json: bool = False) -> None:
+    """Body of ``kjyd status --missing``: per lead division, the tasks with no check-in in ``month``."""
+    from kjyd.divisions import missing_json, missing_lines, missing_report
+    from kjyd.ledger import Ledger
+
+    app_state = state(ctx)
+    plan = app_state.plan
+    month = _resolve_month(plan, month)
+    with Ledger.open(app_state.db_path, write=False) as ledger:
+        entries = ledger.entries(plan.id, month=month, include_withdrawn=False)
+    report = missing_report(plan, entries)
+    if as_json:
+        import json
+
+        output.say(json.dumps(missing_json(report, month), ensure_ascii=False, indent=2))
+        return
+    for line in missing_lines(plan, report, month):
+        output.say(line)

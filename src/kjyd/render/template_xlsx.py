@@ -1,0 +1,221 @@
+"""The monthly fill-in workbook (填报表) a division receives from ``kjyd template``.
+
+The layout constants here are the contract with :mod:`kjyd.collect`, which reads the filled
+workbook back: the visible sheet :data:`SHEET` has one row per target from :data:`FIRST_ROW`, the
+fill-in columns :data:`FILL_COLUMNS`, and a hidden column :data:`ID_COLUMN` with each row's target
+id; the hidden sheet :data:`META_SHEET` names the plan, month and division. The import reads
+identities only from these machine-written cells, never from the Chinese text a user can see.
+
+Everything except the fill-in cells is locked by sheet protection *without* a password (anyone can
+unprotect, nobody is locked out — it only stops accidental edits), and the workbook structure is
+locked so sheets are not renamed or reordered by mistake. openpyxl is imported inside
+:func:`write_template` so that importing the layout (``kjyd collect``) stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kjyd.plan import Target, Task
+
+FORMAT = "kjyd-template/1"
+SHEET = "填报表"
+META_SHEET = "_kjyd"
+SHEETS = (SHEET, META_SHEET)
+TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
+
+# (header, width). Columns A–F are given, G–J are filled in, K is the hidden target id.
+COLUMNS = (
+    ("编号", 9),
+    ("任务", 28),
+    ("目标", 36),
+    ("单位", 7),
+    ("上次填报值", 11),
+    ("上次填报日期", 13),
+    ("本月累计完成", 14),
+    ("本月进展", 40),
+    ("存在问题", 30),
+    ("下一步计划", 30),
+    ("目标标识", 10),
+)
+VALUE_COLUMN, NOTE_COLUMN, PROBLEMS_COLUMN, NEXT_COLUMN = "G", "H", "I", "J"
+FILL_COLUMNS = (VALUE_COLUMN, NOTE_COLUMN, PROBLEMS_COLUMN, NEXT_COLUMN)
+ID_COLUMN = "K"
+LAST_COLUMN = "J"
+"""The last visible column (title and note rows are merged up to here)."""
+
+META_KEYS = ("format", "plan_id", "month", "division", "targets")
+"""Rows of the hidden sheet, column A = key, column B = value, from row 2."""
+
+NOTE = (
+    "填写说明：只填黄色列（本月累计完成、本月进展、存在问题、下一步计划）。"
+    "“本月累计完成”填截至本月底的年度累计数，单位见“单位”列，只填数字（可写 1200、1,200 或 1.3万）；"
+    "增长率类目标可填负数；定性任务按工作进度填 0–100。本月没有进展的行整行留空。"
+    "其他单元格已保护（无密码）；请勿增删行、列或工作表，勿改工作表名称。"
+)
+
+FILL_COLOUR = "FFF2CC"
+GIVEN_COLOUR = "F2F2F2"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRow:
+    """One target in a division's workbook, with the last value on record (if any)."""
+
+    task: Task | None
+    target: Target
+    last_value: float | None
+    last_date: date | None
+
+
+def file_name(short_title: str, month: str, division: str) -> str:
+    """``2022年科技工作要点_2022-07_填报表_某某处.xlsx`` (division already made file-safe)."""
+    return f"{short_title}_{month}_填报表_{division}.xlsx"
+
+
+def _task_text(row: TemplateRow) -> str:
+    return f"（{row.task.label}）{row.task.title}" if row.task else "主要目标"
+
+
+def _bounds(target: Target) -> tuple[str, str] | None:
+    """Data-validation range per target kind: None means any decimal (a rate may fall)."""
+    if target.is_rate:
+        return None
+    if target.implicit:
+        return ("0", "100")
+    return ("0", "")
+
+
+def write_template(
+    path: Path,
+    *,
+    plan_id: str,
+    title: str,
+    month: str,
+    division: str,
+    rows: list[TemplateRow],
+) -> None:
+    """Write one division's fill-in workbook for ``month`` (``YYYY-MM``) to ``path``."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    fill = PatternFill("solid", fgColor=FILL_COLOUR)
+    given = PatternFill("solid", fgColor=GIVEN_COLOUR)
+    thin = Side(style="thin", color="BFBFBF")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.merge_cells(f"A{TITLE_ROW}:{LAST_COLUMN}{TITLE_ROW}")
+    ws[f"A{NOTE_ROW}"] = NOTE
+    ws[f"A{NOTE_ROW}"].alignment = Alignment(wrap_text=True, vertical="center")
+    ws[f"A{NOTE_ROW}"].font = Font(color="C00000")
+    ws.merge_cells(f"A{NOTE_ROW}:{LAST_COLUMN}{NOTE_ROW}")
+    ws.row_dimensions[NOTE_ROW].height = 48
+
+    for index, (header, width) in enumerate(COLUMNS, 1):
+        cell = ws.cell(HEADER_ROW, index, header)
+        letter = cell.column_letter
+        cell.font = Font(bold=True)
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.fill = fill if letter in FILL_COLUMNS else given
+        if letter in FILL_COLUMNS:
+            cell.value = f"{header}（请填写）"
+            cell.comment = Comment("请在本列填写；其他列已保护。", "kjyd")
+        ws.column_dimensions[letter].width = width
+    ws.column_dimensions[ID_COLUMN].hidden = True
+    ws.freeze_panes = f"A{FIRST_ROW}"
+
+    validations: dict[tuple[str, str] | None, DataValidation] = {}
+    for offset, row in enumerate(rows):
+        r = FIRST_ROW + offset
+        target = row.target
+        values = (
+            target.label,
+            _task_text(row),
+            target.wording(),
+            target.unit,
+            row.last_value,
+            row.last_date,
+        )
+        for col, value in enumerate(values, 1):
+            cell = ws.cell(r, col, value)
+            cell.alignment = wrap
+            cell.border = border
+        ws.cell(r, 5).number_format = "#,##0.####"
+        ws.cell(r, 6).number_format = "yyyy-mm-dd"
+        for letter in FILL_COLUMNS:
+            cell = ws[f"{letter}{r}"]
+            cell.fill = fill
+            cell.border = border
+            cell.alignment = wrap
+            cell.protection = Protection(locked=False)
+        ws[f"{VALUE_COLUMN}{r}"].number_format = "#,##0.####"
+        ws[f"{ID_COLUMN}{r}"] = target.id
+
+        bounds = _bounds(target)
+        if bounds not in validations:
+            validations[bounds] = _validation(DataValidation, bounds)
+        validations[bounds].add(f"{VALUE_COLUMN}{r}")
+    for validation in validations.values():
+        ws.add_data_validation(validation)
+
+    # Locked by default; True below means "forbidden while protected". Resizing stays allowed.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    meta = wb.create_sheet(META_SHEET)
+    meta["A1"] = "kjyd 填报表标识，供 kjyd collect 读取，请勿修改"
+    values = {
+        "format": FORMAT,
+        "plan_id": plan_id,
+        "month": month,
+        "division": division,
+        "targets": ",".join(row.target.id for row in rows),
+    }
+    for offset, key in enumerate(META_KEYS, 2):
+        meta.cell(offset, 1, key)
+        meta.cell(offset, 2, values[key])
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def _validation(cls, bounds: tuple[str, str] | None):
+    """Excel warns (but lets the user go on) on a non-number; collect does the strict check."""
+    if bounds is None:
+        validation = cls(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
+        prompt = "填数字（增长率可为负数）"
+    elif bounds[1]:
+        validation = cls(type="decimal", operator="between", formula1=bounds[0], formula2=bounds[1])
+        prompt = "填 0 到 100 之间的数字（工作进度%）"
+    else:
+        validation = cls(type="decimal", operator="greaterThanOrEqual", formula1=bounds[0])
+        prompt = "填不小于 0 的数字（截至本月底的年度累计数）"
+    validation.errorStyle = "warning"
+    validation.showErrorMessage = True
+    validation.errorTitle = "请填数字"
+    validation.error = prompt
+    validation.showInputMessage = True
+    validation.promptTitle = "本月累计完成"
+    validation.prompt = prompt
+    return validation
+
