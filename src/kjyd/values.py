@@ -1,0 +1,148 @@
+"""Reading what users type for values, dates and months, with Chinese messages for every mistake.
+
+Options arrive as plain strings (not typed click options) so that each error names the input and
+says in Chinese what was wrong: ``"abc" 不是数字``. The office writes numbers as ``1.3万``,
+``2,500`` or with full-width digits ``２５００``; all are accepted and normalised.
+
+Testing hook: ``KJYD_TODAY=YYYY-MM-DD`` fixes "today" (see :func:`today`), because the plan period
+(2022) is in the past and tests must not depend on the real calendar.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from kjyd.errors import InputError
+from kjyd.paths import USER_ENV
+
+if TYPE_CHECKING:
+    from kjyd.plan import Plan, Target
+
+TODAY_ENV = "KJYD_TODAY"
+
+_MINUS = str.maketrans({"−": "-"})  # U+2212, which NFKC leaves alone
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def shown(text: str) -> str:
+    """Echo user input inside a one-line message: control characters escaped, never a line break."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_MINUS).strip()
+
+
+def parse_number(text: str, *, what: str = "数值") -> float:
+    """``1.3万`` → 13000, ``2,500`` / ``２５００`` → 2500, ``1200.5`` → 1200.5; anything else is refused."""
+    s = _normalise(text)
+    if not s:
+        raise InputError(f"{what}不能为空")
+    scale = 1
+    if s.endswith("万"):
+        s, scale = s[:-1].strip(), 10_000
+    if "," in s:
+        if not _GROUPED.fullmatch(s):
+            raise InputError(f'"{shown(text)}" 不是数字（千位分隔应写作 2,500）')
+        s = s.replace(",", "")
+    if not _NUMBER.fullmatch(s):
+        raise InputError(f'"{shown(text)}" 不是数字')
+    try:
+        number = float(Decimal(s) * scale)  # Decimal: 1.1万 is 11000, not 11000.000000000002
+    except (InvalidOperation, OverflowError):
+        raise InputError(f'"{shown(text)}" 不是数字') from None
+    if not math.isfinite(number):
+        raise InputError(f'"{shown(text)}" 太大，不是有效的数值')
+    return number + 0.0  # -0.0 → 0.0
+
+
+def parse_date(text: str, *, what: str = "日期") -> date:
+    """Strictly ``YYYY-MM-DD`` (full-width digits allowed); a date that does not exist is refused."""
+    s = _normalise(text)
+    m = _DATE.fullmatch(s)
+    if not m:
+        raise InputError(f'{what} "{shown(text)}" 格式不对，应写作 YYYY-MM-DD，如 2022-06-30')
+    try:
+        return date(*(int(g) for g in m.groups()))
+    except ValueError:
+        raise InputError(f'{what} "{shown(text)}" 不存在') from None
+
+
+def parse_month(text: str) -> str:
+    """``YYYY-MM`` → the same, validated (month 1..12)."""
+    s = _normalise(text)
+    m = _MONTH.fullmatch(s)
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
+        raise InputError(f'月份 "{shown(text)}" 格式不对，应写作 YYYY-MM，如 2022-06')
+    return s
+
+
+def parse_count(text: str, *, what: str) -> int:
+    """A positive whole number such as ``--limit 20``."""
+    s = _normalise(text)
+    if not s.isdigit() or int(s) < 1:
+        raise InputError(f'{what} "{shown(text)}" 应为正整数')
+    return int(s)
+
+
+def today() -> date:
+    """The real date, unless ``KJYD_TODAY`` (a testing hook) fixes it."""
+    fixed = os.environ.get(TODAY_ENV)
+    if fixed:
+        return parse_date(fixed, what=f"环境变量 {TODAY_ENV}")
+    return date.today()
+
+
+def current_user(by: str | None) -> str:
+    """Who is checking in: ``--by``, else ``KJYD_USER``, else the OS login name."""
+    if by is not None and not by.strip():
+        raise InputError("填报人（--by）不能为空")
+    for candidate in (by, os.environ.get(USER_ENV)):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # no login name (containers, odd Windows setups): still record the check-in
+        return "未知"
+
+
+def check_value(target: "Target", value: float, *, added: str = "") -> None:
+    """Refuse values a target cannot take: negative counts, progress outside 0..100.
+
+    ``added`` describes an ``--add`` (e.g. ``加上 -5 后``) so the message names the computed value.
+    """
+    from kjyd.plan import format_number
+
+    subject = f"{added}为 {format_number(value)}" if added else f"数值 {format_number(value)}"
+    if target.implicit and not 0 <= value <= 100:
+        raise InputError(f"{subject}：工作进度应在 0 到 100 之间（单位 %）")
+    if value < 0 and not target.is_rate:
+        raise InputError(f"{subject}：{target.name}不能为负数")
+
+
+def checkin_date(plan: "Plan", text: str | None) -> tuple[date, str | None]:
+    """The date a check-in is recorded as of, and a notice if it was moved to the plan's end.
+
+    Default today. After the plan's end → the plan's end (final figures reported in January belong
+    to the year). Before the plan's start, or after today → refused.
+    """
+    now = today()
+    day = now if text is None else parse_date(text)
+    if day > now:
+        raise InputError(f"日期 {day} 晚于今天（{now}），不能填报将来的进度")
+    if day < plan.start:
+        raise InputError(f"日期 {day} 早于计划期开始（{plan.start}），{plan.short_title}从 {plan.start} 起填报")
+    if day > plan.end:
+        return plan.end, f"{day} 已超出计划期（至 {plan.end}），年度数据记入 {plan.end}"
+    return day, None
