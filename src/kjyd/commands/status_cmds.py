@@ -1,0 +1,161 @@
+"""``kjyd status`` and ``kjyd show``: where the plan stands against 序时进度.
+
+Thin commands: parse options, read the ledger, call the pure report, hand the rows to a renderer.
+Everything heavy (the plan loader, sqlite3, rich) is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from kjyd import output
+from kjyd.app import command, state
+from kjyd.errors import InputError
+
+if TYPE_CHECKING:
+    from kjyd.plan import Plan
+
+STATE_CHOICES = ("已完成", "快于序时", "符合序时", "慢于序时", "未填报")
+BEHIND_STATES = ("慢于序时", "未填报")
+
+_AS_OF_HELP = "统计截止日期（YYYY-MM-DD），默认今天；超出计划期时按计划期首日或末日计算。"
+_JSON_HELP = "输出 JSON（字段见 README），供脚本使用。"
+
+
+def resolve_as_of(plan: "Plan", text: str | None) -> date:
+    """The as-of date the user asked for (default today), clamped to the plan period with a notice."""
+    from kjyd.clock import parse_date, today
+
+    day = today() if text is None else parse_date(text, "--as-of")
+    if day < plan.start:
+        output.notice(f"{day} 早于计划期（{plan.start} 至 {plan.end}），按计划期首日 {plan.start} 统计")
+        return plan.start
+    if day > plan.end:
+        output.notice(f"{day} 晚于计划期（{plan.start} 至 {plan.end}），按计划期末日 {plan.end} 统计")
+        return plan.end
+    return day
+
+
+def _section_number(plan: "Plan", text: str) -> int:
+    from kjyd.numerals import NumeralError, parse_int
+
+    valid = "、".join(s.label for s in plan.sections)
+    raw = text.strip().removesuffix("部分")
+    try:
+        number = parse_int(raw)
+    except NumeralError:
+        number = None
+    if number is None or number not in {s.number for s in plan.sections}:
+        raise InputError(f"--section “{text}” 不是计划中的部分：可选 {valid}")
+    return number
+
+
+def _wanted_states(states: list[str], behind: bool) -> set[str] | None:
+    wanted = set(BEHIND_STATES) if behind else set()
+    for name in states:
+        if name not in STATE_CHOICES:
+            raise InputError(f"--state “{name}” 不是有效状态：可选 {'、'.join(STATE_CHOICES)}")
+        wanted.add(name)
+    return wanted or None
+
+
+def _tolerance(value: float | None) -> float:
+    from kjyd.report import DEFAULT_TOLERANCE
+
+    if value is None:
+        return DEFAULT_TOLERANCE
+    if not 0 <= value <= 100:
+        raise InputError(f"--tolerance {value:g} 无效：应为 0 到 100 之间的百分点数，例如 5")
+    return value
+
+
+def _print(renderable) -> None:
+    console = output.console()
+    console.print(renderable)
+
+
+@command("status")
+def status_command(
+    ctx: typer.Context,
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help=_AS_OF_HELP),
+    section: Optional[str] = typer.Option(None, "--section", metavar="部分", help="只看某一部分，如 五。"),
+    states: Optional[list[str]] = typer.Option(
+        None, "--state", metavar="状态", help="只看某种状态的任务，可重复：已完成、快于序时、符合序时、慢于序时、未填报。"
+    ),
+    behind: bool = typer.Option(False, "--behind", help="只看慢于序时和未填报的任务。"),
+    tolerance: Optional[float] = typer.Option(
+        None, "--tolerance", metavar="百分点", help="与序时进度相差多少个百分点以内算符合序时，默认 5。"
+    ),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """查看推进情况：主要目标和各项任务的完成率、对照序时进度的状态、最近进展，以及一句可直接引用的汇总。
+
+    示例：kjyd status --as-of 2022-06-30 --behind
+    """
+    from kjyd.ledger import Ledger
+    from kjyd.report import build_report
+
+    app_state = state(ctx)
+    plan = app_state.plan
+    wanted_section = None if section is None else _section_number(plan, section)
+    wanted_states = _wanted_states(states or [], behind)
+    tol = _tolerance(tolerance)
+    day = resolve_as_of(plan, as_of)
+    with Ledger.open(app_state.db_path, write=False) as ledger:
+        entries = ledger.snapshot(plan.id, day)
+    report = build_report(plan, entries, day, tol)
+
+    tasks = [
+        row for row in report.tasks
+        if (wanted_section is None or row.task.section == wanted_section)
+        and (wanted_states is None or row.state in wanted_states)
+    ]
+    if as_json:
+        from kjyd.render.json_out import dumps, report_data
+
+        filtered = wanted_section is not None or wanted_states is not None
+        output.say(dumps(report_data(report, tasks if filtered else None)))
+        return
+    headlines = [] if wanted_section is not None else [
+        (position, row) for position, row in enumerate(report.headlines, 1)
+        if wanted_states is None or row.state in wanted_states
+    ]
+    from kjyd.render.terminal import status_view
+
+    _print(status_view(report, tasks, headlines, output.console().width))
+
+
+@command("show")
+def show_command(
+    ctx: typer.Context,
+    task: str = typer.Argument(..., metavar="任务", help="任务编号，如 十三、（十三）或 13。"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help=_AS_OF_HELP),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """查看一项任务：通知原文、各目标的完成情况、逐月走势和全部填报记录（含已撤销的）。
+
+    示例：kjyd show 十三 --as-of 2022-06-30
+    """
+    from kjyd.ledger import Ledger
+    from kjyd.report import build_task_detail, report_months
+
+    app_state = state(ctx)
+    plan = app_state.plan
+    found = plan.find_task(task)
+    day = resolve_as_of(plan, as_of)
+    ids = [t.id for t in found.targets]
+    with Ledger.open(app_state.db_path, write=False) as ledger:
+        entries = ledger.entries(plan.id, target_ids=ids, include_withdrawn=True)
+        month_ends = ledger.month_end_values(plan.id, report_months(plan, day))
+    detail = build_task_detail(plan, found, entries, day, month_ends)
+    if as_json:
+        from kjyd.render.json_out import dumps, task_data
+
+        output.say(dumps(task_data(detail)))
+        return
+    from kjyd.render.terminal import task_view
+
+    _print(task_view(detail, output.console().width))

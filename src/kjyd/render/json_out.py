@@ -1,0 +1,105 @@
+"""Reports as JSON for scripts and other tools (``kjyd status --json``, ``kjyd show --json``).
+
+The field names and types here are a documented, stable interface (see README): add fields, never
+rename or retype them. Numbers that are whole are written as integers (``10``, not ``10.0``);
+percentages are rounded to two decimals.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kjyd.report import HistoryRow, Report, TargetRow, TaskDetail, TaskRow
+
+
+def number(value: float | int | None, digits: int | None = None) -> float | int | None:
+    """JSON number: None stays null, whole numbers become ints, others optionally rounded."""
+    if value is None:
+        return None
+    if digits is not None:
+        value = round(value, digits)
+    if float(value).is_integer():
+        return int(value)
+    return value
+
+
+def _target(row: TargetRow) -> dict[str, Any]:
+    t = row.target
+    return {
+        "id": t.id,
+        "task": t.task,
+        "name": t.name,
+        "unit": t.unit,
+        "target": number(t.value),
+        "comparator": t.comparator,
+        "headline": t.headline is not None,
+        "value": number(row.value),
+        "percent": number(row.percent, 2),
+        "state": row.state,
+        "last_date": row.last_date.isoformat() if row.last_date else None,
+        "last_note": row.last_note,
+    }
+
+
+def _task(row: TaskRow) -> dict[str, Any]:
+    return {
+        "number": row.task.number,
+        "title": row.task.title,
+        "section": row.task.section,
+        "percent": number(row.percent, 2),
+        "state": row.state,
+        "targets": [t.target.id for t in row.targets],
+        "last_date": row.last_date.isoformat() if row.last_date else None,
+        "last_note": row.last_note,
+    }
+
+
+def _head(plan_id: str, as_of, expected: float) -> dict[str, Any]:
+    return {"plan": plan_id, "as_of": as_of.isoformat(), "expected_percent": number(expected, 2)}
+
+
+def report_data(report: Report, tasks: list[TaskRow] | None = None) -> dict[str, Any]:
+    """The status object. ``tasks`` narrows the tasks (filters); targets are then those tasks'."""
+    data = _head(report.plan.id, report.as_of, report.expected_percent)
+    data["summary"] = report.summary
+    if tasks is None:
+        data["targets"] = [_target(row) for row in report.targets]
+        data["tasks"] = [_task(row) for row in report.tasks]
+    else:
+        data["targets"] = [_target(t) for row in tasks for t in row.targets]
+        data["tasks"] = [_task(row) for row in tasks]
+    return data
+
+
+def _history(row: HistoryRow) -> dict[str, Any]:
+    e = row.entry
+    return {
+        "id": e.id,
+        "target": e.target_id,
+        "date": e.date.isoformat(),
+        "value": number(e.value),
+        "change": number(row.change, 6),
+        "note": e.note,
+        "who": e.who,
+        "recorded_at": e.recorded_at.isoformat(timespec="seconds"),
+        "withdrawn": e.withdrawn,
+        "status": row.status,
+    }
+
+
+def task_data(detail: TaskDetail) -> dict[str, Any]:
+    """``show --json``: the status fields for one task, plus its history and month-end values."""
+    data = _head(detail.plan.id, detail.as_of, detail.expected_percent)
+    data["targets"] = [_target(row) for row in detail.row.targets]
+    data["tasks"] = [_task(detail.row) | {"text": detail.row.task.text}]
+    data["history"] = [_history(row) for row in detail.history]
+    data["month_end"] = {
+        target_id: {m: number(v) for m, v in zip(detail.months, values)}
+        for target_id, values in detail.month_values.items()
+    }
+    return data
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
