@@ -1,0 +1,50 @@
+"""The 推进情况 table as CSV: one row per target, for people who load it into other tools.
+
+UTF-8 with a BOM (``utf-8-sig``) because Excel on Chinese Windows otherwise opens UTF-8 CSV as
+GBK and shows mojibake. Figures are plain numbers (完成率 in percent, as the header says); the
+task's cells are repeated on each of its target rows, since CSV has no merged cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from kjyd.entries import Entry
+from kjyd.render.xlsx_rows import progress_tasks
+from kjyd.report import Report
+
+CSV_HEADERS = (
+    "序号", "目标编号", "板块", "重点任务", "主要内容", "量化目标", "累计完成", "单位", "完成率（%）",
+    "序时进度（%）", "进度状态", "本月进展", "存在问题", "下一步计划", "牵头处室", "配合处室", "最近更新",
+)
+
+
+def _number(value: float | None, digits: int = 4) -> str:
+    """1200.0 → 1200, 0.123456 → 0.1235, None → empty (never 1.2e+03)."""
+    if value is None:
+        return ""
+    value = round(value, digits)
+    return str(int(value)) if float(value).is_integer() else f"{value:.{digits}f}".rstrip("0")
+
+
+def write_csv(stream: BinaryIO, report: Report, month_entries: Iterable[Entry]) -> None:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    writer.writerow(CSV_HEADERS)
+    expected = _number(report.expected_percent, 1)
+    for item in progress_tasks(report, month_entries):
+        task = item.row.task
+        for target_row in item.row.targets:
+            target = target_row.target
+            writer.writerow([
+                task.label, target.label, item.section, task.title, task.text, target.wording(),
+                _number(target_row.value), target.unit, _number(target_row.percent, 1), expected,
+                target_row.state, item.progress, item.problems, item.next_steps,
+                "、".join(task.lead_divisions), "、".join(task.support_divisions),
+                item.row.last_date.isoformat() if item.row.last_date else "",
+            ])
+    text.flush()
+    text.detach()  # leave the caller's stream open (it fsyncs and renames it)

@@ -1,0 +1,335 @@
+"""The monthly 推进情况表 workbook: four sheets built from one report (formatting only).
+
+Sheets: 推进情况 (every task, one row per target, task cells merged), 主要目标 (the eight headline
+targets and a bar chart against 序时进度), 月度走势 (month-end values from the period start to the
+chosen month), 填报记录 (every check-in dated in the month, withdrawn ones marked).
+
+Every figure is a number in its own cell with a number format, so the office can still sum, sort
+and filter; every note is stored as text exactly as typed. openpyxl is imported here, and this
+module is imported only by ``kjyd export``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kjyd.entries import Entry
+from kjyd.plan import Target
+from kjyd.render import xlsx_style as st
+from kjyd.render.xlsx_rows import (
+    ProgressTask,
+    PROGRESS_HEADERS,
+    TARGET_COLUMNS,
+    oldest_first,
+    progress_tasks,
+    target_of,
+)
+from kjyd.report import Report, TargetRow
+
+SHEETS = ("推进情况", "主要目标", "月度走势", "填报记录")
+PROGRESS_WIDTHS = [5, 10, 10, 40, 16, 10, 8, 8, 9, 30, 16, 16, 8, 8, 11]
+_COL = {name: i for i, name in enumerate(PROGRESS_HEADERS, start=1)}
+
+
+def write_workbook(
+    stream: BinaryIO,
+    report: Report,
+    month_entries: list[Entry],
+    months: list[str],
+    month_end_values: dict[str, dict[str, float]],
+) -> None:
+    """Write the workbook for the month ending at ``report.as_of`` to a binary stream.
+
+    ``month_entries``: check-ins dated in the month, withdrawn included; ``months``: month keys
+    from the period start to the chosen month; ``month_end_values``: {target_id: {month: value}}.
+    """
+    wb = Workbook()
+    _progress_sheet(wb.active, report, month_entries)
+    _headline_sheet(wb.create_sheet(SHEETS[1]), report)
+    _trend_sheet(wb.create_sheet(SHEETS[2]), report, months, month_end_values)
+    _record_sheet(wb.create_sheet(SHEETS[3]), report, month_entries)
+    wb.save(stream)
+
+
+def as_of_text(report: Report) -> str:
+    day = report.as_of
+    return f"截至{day.year}年{day.month}月{day.day}日"
+
+
+# --- 推进情况 ------------------------------------------------------------------------------------
+
+
+def _progress_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -> None:
+    """One row per target; the task's cells merged over its rows, 板块 over the section's rows."""
+    ws.title = SHEETS[0]
+    columns = len(PROGRESS_HEADERS)
+    st.title_row(ws, 1, f"{report.plan.short_title}推进情况表（{as_of_text(report)}）", columns)
+    st.title_row(
+        ws, 2, f"序时进度：{report.expected_percent:.1f}%。{report.summary}", columns, size=11
+    )
+    st.header_row(ws, 3, PROGRESS_HEADERS)
+    row = 4
+    sections: dict[str, list[int]] = {}
+    for item in progress_tasks(report, month_entries):
+        first, row = row, row + len(item.row.targets)
+        _task_rows(ws, item, first, row - 1, report.expected_percent)
+        sections.setdefault(item.section, []).extend(range(first, row))
+    for heading, rows in sections.items():
+        st.text(ws.cell(row=rows[0], column=_COL["板块"]), heading)
+        _merge_column(ws, _COL["板块"], rows[0], rows[-1])
+    st.widths(ws, PROGRESS_WIDTHS)
+    ws.freeze_panes = "D4"
+    st.page_setup(ws, "3:3", columns, row - 1, 3)
+
+
+def _task_rows(ws: Worksheet, item: ProgressTask, first: int, last: int, expected: float) -> None:
+    task = item.row.task
+    task_cells = {
+        "序号": task.label,
+        "重点任务": task.title,
+        "主要内容": task.text,
+        "本月进展": item.progress,
+        "存在问题": item.problems,
+        "下一步计划": item.next_steps,
+        "牵头处室": "、".join(task.lead_divisions),
+        "配合处室": "、".join(task.support_divisions),
+    }
+    for row, target_row in enumerate(item.row.targets, start=first):
+        _target_cells(ws, row, target_row, expected)
+    for name, value in task_cells.items():
+        st.text(ws.cell(row=first, column=_COL[name]), value)
+    ws.cell(row=first, column=_COL["最近更新"], value=item.row.last_date)
+    st.body_cells(ws, first, last, len(PROGRESS_HEADERS), centred=_PROGRESS_CENTRED)
+    for row in range(first, last + 1):
+        ws.cell(row=row, column=_COL["最近更新"]).number_format = st.DATE
+    for name in PROGRESS_HEADERS:
+        if name not in TARGET_COLUMNS and name != "板块":
+            _merge_column(ws, _COL[name], first, last)
+    _fit_heights(ws, first, last, task_cells)
+
+
+def _merge_column(ws: Worksheet, column: int, first: int, last: int) -> None:
+    if last > first:
+        ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+
+
+_PROGRESS_CENTRED = frozenset(
+    _COL[name] for name in ("序号", "完成率", "序时进度", "进度状态", "牵头处室", "配合处室", "最近更新")
+)
+
+
+def _target_cells(ws: Worksheet, row: int, target_row: TargetRow, expected: float) -> None:
+    target = target_row.target
+    st.text(ws.cell(row=row, column=_COL["量化目标"]), target.wording())
+    done = ws.cell(row=row, column=_COL["累计完成"], value=target_row.value)
+    done.number_format = st.number_format(target.unit, target_row.value)
+    _percent(ws.cell(row=row, column=_COL["完成率"]), target_row.percent)
+    _percent(ws.cell(row=row, column=_COL["序时进度"]), expected)
+    st.state_cell(ws.cell(row=row, column=_COL["进度状态"]), target_row.state)
+
+
+def _percent(cell, percent: float | None) -> None:
+    """完成率 is stored as a fraction (0.8) shown as 80.0%, so it stays a number."""
+    cell.value = None if percent is None else percent / 100
+    cell.number_format = st.PERCENT
+
+
+def _fit_heights(ws: Worksheet, first: int, last: int, task_cells: dict[str, str]) -> None:
+    """Row heights for wrapped text (Excel does not grow rows on opening a file).
+
+    Each target row is as tall as its own cells need; if the task's merged cells need more, the
+    extra height is shared among the task's rows.
+    """
+    width = dict(zip(PROGRESS_HEADERS, PROGRESS_WIDTHS))
+    own = [
+        max(
+            st.lines_needed(ws.cell(row=r, column=_COL[name]).value, width[name])
+            for name in TARGET_COLUMNS
+        )
+        for r in range(first, last + 1)
+    ]
+    shared = max(st.lines_needed(value, width[name]) for name, value in task_cells.items())
+    extra = max(0, shared - sum(own))
+    count = last - first + 1
+    for index, r in enumerate(range(first, last + 1)):
+        lines = own[index] + extra / count
+        ws.row_dimensions[r].height = round(st.height_for(1) + (lines - 1) * st.LINE_POINTS, 1)
+
+
+# --- 主要目标 ------------------------------------------------------------------------------------
+
+HEADLINE_HEADERS = ("序号", "指标", "目标值", "单位", "累计完成", "完成率", "序时进度", "状态", "填报编号")
+HEADLINE_WIDTHS = [6, 34, 10, 8, 12, 10, 10, 10, 10]
+
+
+def _headline_sheet(ws: Worksheet, report: Report) -> None:
+    columns = len(HEADLINE_HEADERS)
+    st.title_row(ws, 1, f"{report.plan.short_title}主要目标完成情况（{as_of_text(report)}）", columns)
+    st.header_row(ws, 2, HEADLINE_HEADERS)
+    for index, (headline, target_row) in enumerate(zip(report.plan.headlines, report.headlines)):
+        row = 3 + index
+        target = target_row.target
+        ws.cell(row=row, column=1, value=index + 1)
+        st.text(ws.cell(row=row, column=2), headline.name)
+        ws.cell(row=row, column=3, value=target.value).number_format = st.number_format("", target.value)
+        ws.cell(row=row, column=4, value=target.unit)
+        ws.cell(row=row, column=5, value=target_row.value).number_format = st.number_format(
+            "", target_row.value
+        )
+        _percent(ws.cell(row=row, column=6), target_row.percent)
+        _percent(ws.cell(row=row, column=7), report.expected_percent)
+        st.state_cell(ws.cell(row=row, column=8), target_row.state)
+        ws.cell(row=row, column=9, value=target.label)
+        ws.row_dimensions[row].height = st.height_for(1)
+    last = 2 + len(report.headlines)
+    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 3, 4, 5, 6, 7, 8, 9}))
+    st.widths(ws, HEADLINE_WIDTHS)
+    ws.freeze_panes = "A3"
+    st.page_setup(ws, "2:2", columns, last, 2)
+    _headline_chart(ws, last)
+
+
+def _headline_chart(ws: Worksheet, last: int) -> None:
+    """Clustered bars: each headline's 完成率 beside the 序时进度 it should have reached."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "主要目标完成率与序时进度"
+    chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=2, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=last))
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first headline at the top, as in the table
+    chart.x_axis.delete = False  # openpyxl ≥ 3.1 hides axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.height, chart.width = 11, 24
+    ws.add_chart(chart, f"A{last + 2}")
+
+
+# --- 月度走势 ------------------------------------------------------------------------------------
+
+
+def _trend_sheet(
+    ws: Worksheet, report: Report, months: list[str], values: dict[str, dict[str, float]]
+) -> None:
+    """Month-end values of every quantitative target, the chosen month (last column) highlighted."""
+    headers = ["编号", "指标", "目标值", "单位"] + [f"{int(m[5:])}月" for m in months] + ["本月变化"]
+    columns = len(headers)
+    st.title_row(ws, 1, f"{report.plan.short_title}量化目标月度走势（月末累计值）", columns)
+    st.header_row(ws, 2, headers)
+    chosen = 4 + len(months)
+    ws.cell(row=2, column=chosen).fill = st.MONTH_FILL
+    targets = [t for t in report.plan.targets if not t.implicit]
+    for index, target in enumerate(targets):
+        row = 3 + index
+        st.text(ws.cell(row=row, column=1), target.label)
+        st.text(ws.cell(row=row, column=2), target.name)
+        ws.cell(row=row, column=3, value=target.value).number_format = st.number_format("", target.value)
+        ws.cell(row=row, column=4, value=target.unit)
+        series = [values.get(target.id, {}).get(m) for m in months]
+        for offset, value in enumerate(series):
+            cell = ws.cell(row=row, column=5 + offset, value=value)
+            cell.number_format = st.number_format("", value)
+        change = _change(series)
+        cell = ws.cell(row=row, column=columns, value=change)
+        cell.number_format = st.number_format("", change)
+        ws.row_dimensions[row].height = st.height_for(1)
+    last = 2 + len(targets)
+    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 4}))
+    for row in range(3, last + 1):
+        cell = ws.cell(row=row, column=chosen)
+        cell.fill = st.MONTH_FILL
+        if ws.cell(row=row, column=columns).value:
+            cell.font = st.body_font(bold=True)
+    st.widths(ws, [7, 30, 10, 7] + [9] * len(months) + [10])
+    ws.freeze_panes = "C3"
+    st.page_setup(ws, "2:2", columns, last, 2)
+
+
+def _change(series: list[float | None]) -> float | None:
+    """The chosen month's value minus the previous month's (None when nothing reported yet)."""
+    if not series or series[-1] is None:
+        return None
+    previous = series[-2] if len(series) > 1 and series[-2] is not None else 0
+    return series[-1] - previous
+
+
+# --- 填报记录 ------------------------------------------------------------------------------------
+
+RECORD_HEADERS = (
+    "记录号", "日期", "任务", "目标", "数值", "单位", "说明", "存在问题", "下一步计划", "填报人", "录入时间",
+    "状态",
+)
+RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 36, 20, 20, 9, 16, 8]
+
+
+def _record_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -> None:
+    columns = len(RECORD_HEADERS)
+    day = report.as_of
+    st.title_row(ws, 1, f"{report.plan.short_title}{day.year}年{day.month}月填报记录", columns)
+    st.header_row(ws, 2, RECORD_HEADERS)
+    entries = oldest_first(month_entries)
+    for index, entry in enumerate(entries):
+        row = 3 + index
+        target = target_of(report.plan, entry.target_id)
+        ws.cell(row=row, column=1, value=entry.id)
+        ws.cell(row=row, column=2, value=entry.date).number_format = st.DATE
+        st.text(ws.cell(row=row, column=3), _task_name(report, target))
+        st.text(ws.cell(row=row, column=4), _target_name(entry, target))
+        ws.cell(row=row, column=5, value=entry.value).number_format = st.number_format("", entry.value)
+        ws.cell(row=row, column=6, value=target.unit if target else "")
+        for column, value in ((7, entry.note), (8, entry.problems), (9, entry.next_steps)):
+            st.text(ws.cell(row=row, column=column), value)
+        st.text(ws.cell(row=row, column=10), entry.who)
+        ws.cell(row=row, column=11, value=_local(entry.recorded_at)).number_format = st.DATETIME
+        lines = max(
+            st.lines_needed(ws.cell(row=row, column=column).value, RECORD_WIDTHS[column - 1])
+            for column in (3, 4, 7, 8, 9)
+        )
+        ws.row_dimensions[row].height = st.height_for(lines)
+    last = 2 + len(entries)
+    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 2, 6, 10, 11, 12}))
+    for index, entry in enumerate(entries):
+        row = 3 + index
+        st.state_cell(ws.cell(row=row, column=12), "已撤销" if entry.withdrawn else "有效")
+        if entry.withdrawn:  # still listed (nothing is hidden), visibly struck out
+            for column in range(2, 10):
+                ws.cell(row=row, column=column).font = st.body_font(strike=True, color="808080")
+    if not entries:
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=columns)
+        cell = ws.cell(row=3, column=1, value=f"{day.year}年{day.month}月没有填报记录")
+        cell.font = st.body_font(color="595959")
+        cell.alignment = Alignment(horizontal="center")
+    st.widths(ws, RECORD_WIDTHS)
+    ws.freeze_panes = "A3"
+    st.page_setup(ws, "2:2", columns, last, 2)
+
+
+def _task_name(report: Report, target: Target | None) -> str:
+    if target is None:
+        return ""
+    if target.task is None:
+        return "主要目标"
+    task = report.plan.task(target.task)
+    return f"（{task.label}）{task.title}"
+
+
+def _target_name(entry: Entry, target: Target | None) -> str:
+    if target is None:
+        return f"{entry.target_id}（计划中已无此目标）"
+    return f"{target.label} {target.name}"
+
+
+def _local(moment: datetime) -> datetime:
+    """Excel has no time zones: show the recording time in the computer's local time."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone().replace(tzinfo=None)
+
