@@ -7,6 +7,7 @@ from kjyd.commands import plan_cmds  # noqa: F401  (registers commands)
 from kjyd.commands import status_cmds  # noqa: F401
 from kjyd.commands import ledger_cmds  # noqa: F401
 from kjyd.commands import export_cmds  # noqa: F401
+from kjyd.commands import division_cmds  # noqa: F401
 
 
 def main() -> None:

@@ -12,11 +12,22 @@ from kjyd.app import command, state
 
 
 @command("plan")
-def plan_command(ctx: typer.Context) -> None:
+def plan_command(
+    ctx: typer.Context,
+    by_division: bool = typer.Option(
+        False, "--by-division", help="按牵头处室列出任务；未指定牵头处室的任务列在“未分配”下。"
+    ),
+) -> None:
     """列出计划结构：各部分、各项任务及其目标编号、目标值和单位，便于填报时查找编号。
 
-    示例：kjyd plan
+    示例：kjyd plan ｜ kjyd plan --by-division
     """
+    if by_division:
+        from kjyd.divisions import by_division_lines
+
+        for line in by_division_lines(state(ctx).plan):
+            output.say(line)
+        return
     from kjyd.render.plan_text import plan_lines
 
     for line in plan_lines(state(ctx).plan):

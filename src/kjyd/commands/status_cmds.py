@@ -90,11 +90,25 @@ def status_command(
         None, "--tolerance", metavar="百分点", help="与序时进度相差多少个百分点以内算符合序时，默认 5。"
     ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+    missing: bool = typer.Option(
+        False, "--missing", help="改为列出各牵头处室在某月（--month）尚未填报的任务，用于催报。"
+    ),
+    month: Optional[str] = typer.Option(
+        None, "--month", metavar="YYYY-MM", help="与 --missing 一起用：查看哪个月，默认本月。"
+    ),
 ) -> None:
     """查看推进情况：主要目标和各项任务的完成率、对照序时进度的状态、最近进展，以及一句可直接引用的汇总。
 
-    示例：kjyd status --as-of 2022-06-30 --behind
+    加 --missing 则按牵头处室列出该月还没有填报的任务（催报名单）。
+
+    示例：kjyd status --as-of 2022-06-30 --behind ｜ kjyd status --missing --month 2022-07
     """
+    if missing:
+        from kjyd.commands.division_cmds import show_missing
+
+        return show_missing(ctx, month, as_json)
+    if month is not None:
+        raise InputError("--month 只能与 --missing 一起使用；查看某日的推进情况请用 --as-of")
     from kjyd.ledger import Ledger
     from kjyd.report import build_report
 
