@@ -10,6 +10,7 @@ is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,13 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from typer import _click
-from typer._click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError
+from typer._click.exceptions import (
+    BadOptionUsage,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
 from typer.core import TyperCommand, TyperGroup
 
 from kjyd import output
@@ -91,6 +98,10 @@ def _usage_message(err: UsageError) -> str:
     elif isinstance(err, MissingParameter) and err.param is not None:
         kind = "参数" if err.param.param_type_name == "argument" else "选项"
         text = f"缺少{kind} {err.param.get_error_hint(err.ctx) if err.ctx else err.param.name}"
+    elif isinstance(err, BadOptionUsage) and "requires an argument" in err.message:
+        text = f"选项 {err.option_name} 后面缺少取值"
+    elif extra := re.fullmatch(r"Got unexpected extra argument\S* \((.*)\)", err.message, re.S):
+        text = f"多余的参数 {extra.group(1)}"
     else:
         text = err.format_message()
     hint = f"（运行 {err.ctx.command_path} --help 查看用法）" if err.ctx else ""
