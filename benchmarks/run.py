@@ -1,0 +1,271 @@
+"""How fast kjyd feels: whole-process timings of every command, as ratios to Python's own floor.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/run.py            # 15 runs of each command, 200,000 check-ins
+    .venv/bin/python benchmarks/run.py --check    # exit 1 if a target is missed
+
+Why it measures this way:
+
+* **Whole processes.** A user waits for ``kjyd status`` to start, import, query, print and exit;
+  so each run is a fresh process, timed from spawn to reap.
+* **Ratios, not milliseconds.** Python's start-up and the imports of our stack (typer, rich,
+  pydantic, yaml) set a floor that kjyd cannot go below; absolute times on a shared machine are
+  noise. The floor is measured in the same run, by the same interpreter, interleaved with the rest.
+* **Alternating.** Each round runs every command once (rotating the order), so a burst of load on
+  the machine hits all commands alike instead of one command's whole sample.
+* **Peak memory per child.** ``os.wait4`` returns the rusage of exactly the child it reaped
+  (``ru_maxrss``, KiB on Linux); ``RUSAGE_CHILDREN`` would only give the maximum over all children.
+* **Warm, like a user's second call.** Before timing, every command runs once untimed: that fills
+  this benchmark's own plan cache (``KJYD_CACHE_DIR`` in the temporary folder; see
+  ``kjyd.plan_loader``) and the OS page cache. ``KJYD_TODAY`` pins the date to the plan's last day
+  so the reports cover the whole year of history.
+
+A command the CLI does not have yet is reported as 未实现, never as a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+if importlib.util.find_spec("kjyd") is None:  # a Python without kjyd: use the project's venv
+    venv_python = REPO / ".venv" / "bin" / "python"
+    if venv_python.exists() and Path(sys.executable) != venv_python:
+        os.execv(venv_python, [str(venv_python), *sys.argv])
+    sys.exit("错误：当前 Python 环境中没有安装 kjyd；请用 .venv/bin/python benchmarks/run.py 运行")
+
+FLOOR_CODE = "import typer, rich.console, rich.table, pydantic, yaml"
+MONTH = "2022-12"
+
+
+@dataclass
+class Bench:
+    """One command to time, and the target it must meet."""
+
+    key: str
+    label: str
+    args: list[str]
+    db: str | None = None
+    """"empty" or "large" (KJYD_DB for the child); None for the floor and ``--help``."""
+    vs_floor: float | None = None
+    """Median must be ≤ this × the floor's median."""
+    vs_empty: str | None = None
+    """Key of the empty-database run whose median and peak memory this one must stay within 1.25×."""
+    times: list[float] = field(default_factory=list)
+    peaks: list[int] = field(default_factory=list)
+    missing: str = ""
+    """Why the command could not be measured (未实现, or the failure), if it could not."""
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.times) * 1000
+
+    @property
+    def peak_mib(self) -> float:
+        return max(self.peaks) / 1024
+
+
+EMPTY_GROWTH = 1.25
+
+
+def benches(kjyd: list[str], checkins: int, export_dir: Path) -> list[Bench]:
+    big = f"（{checkins:,} 条）"
+    return [
+        Bench("floor", f'基线：python -c "{FLOOR_CODE}"', [sys.executable, "-c", FLOOR_CODE]),
+        Bench("help", "kjyd --help", [*kjyd, "--help"], vs_floor=0.8),
+        Bench("status0", "kjyd status（空库）", [*kjyd, "status"], db="empty", vs_floor=1.10),
+        Bench("json0", "kjyd status --json（空库，参照）", [*kjyd, "status", "--json"], db="empty"),
+        Bench("status", f"kjyd status{big}", [*kjyd, "status"], db="large", vs_empty="status0"),
+        Bench("json", f"kjyd status --json{big}", [*kjyd, "status", "--json"], db="large", vs_empty="json0"),
+        Bench("update", f"kjyd update 十四.3 --add 1{big}", [*kjyd, "update", "十四.3", "--add", "1"],
+              db="large", vs_floor=1.15),
+        Bench("show", f"kjyd show 十三{big}", [*kjyd, "show", "十三"], db="large", vs_floor=1.25),
+        Bench("export", f"kjyd export --month {MONTH}{big}",
+              [*kjyd, "export", "--month", MONTH, "--output", str(export_dir / "推进情况表.xlsx"), "--force"],
+              db="large", vs_floor=3.0),
+    ]
+
+
+def kjyd_command() -> list[str]:
+    """The console script beside this interpreter (what users type), else ``python -m kjyd``."""
+    script = Path(sys.executable).parent / "kjyd"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "kjyd"]
+
+
+def run_once(argv: list[str], env: dict[str, str], cwd: Path, stderr_path: Path) -> tuple[float, int, int]:
+    """Run one process to completion: (wall seconds, peak RSS in KiB, exit code)."""
+    with open(stderr_path, "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def why_missing(code: int, stderr: str) -> str:
+    if "没有命令" in stderr or "未知选项" in stderr or "No such command" in stderr:
+        return "未实现"
+    first = next((line for line in stderr.splitlines() if line.strip()), "")
+    return f"失败（退出码 {code}）：{first[:60]}"
+
+
+def measure(items: list[Bench], runs: int, env: dict[str, str], dbs: dict[str, Path], work: Path) -> None:
+    stderr_path = work / "stderr.txt"
+
+    def child_env(bench: Bench) -> dict[str, str]:
+        return {**env, "KJYD_DB": str(dbs[bench.db])} if bench.db else env
+
+    for bench in items:  # warm-up: plan cache, page cache; and find what does not exist yet
+        _, _, code = run_once(bench.args, child_env(bench), work, stderr_path)
+        if code != 0:
+            bench.missing = why_missing(code, stderr_path.read_text(encoding="utf-8", errors="replace"))
+    live = [b for b in items if not b.missing]
+    for round_no in range(runs):
+        shift = round_no % len(live) if live else 0
+        for bench in live[shift:] + live[:shift]:
+            elapsed, peak, code = run_once(bench.args, child_env(bench), work, stderr_path)
+            if code != 0 and not bench.missing:
+                bench.missing = why_missing(code, stderr_path.read_text(encoding="utf-8", errors="replace"))
+            bench.times.append(elapsed)
+            bench.peaks.append(peak)
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def evaluate(items: list[Bench]) -> tuple[list[list[str]], bool]:
+    """Table rows and whether every target is met."""
+    by_key = {b.key: b for b in items}
+    floor = by_key["floor"]
+    all_met = not floor.missing
+    rows = []
+    for bench in items:
+        if bench.missing:
+            target = "" if bench.vs_floor is None and bench.vs_empty is None else "✗"
+            all_met = all_met and not target
+            rows.append([bench.label, bench.missing, "", "", "", _target_text(bench), target])
+            continue
+        to_floor = bench.median_ms / floor.median_ms if not floor.missing else None
+        growth = ""
+        met: bool | None = None
+        if bench.vs_floor is not None and to_floor is not None:
+            met = to_floor <= bench.vs_floor
+        if bench.vs_empty is not None:
+            base = by_key[bench.vs_empty]
+            if base.missing:
+                met = False
+            else:
+                t, m = bench.median_ms / base.median_ms, bench.peak_mib / base.peak_mib
+                growth = f"{t:.2f} / {m:.2f}"
+                met = t <= EMPTY_GROWTH and m <= EMPTY_GROWTH
+        if met is False:
+            all_met = False
+        rows.append([
+            bench.label,
+            f"{bench.median_ms:.0f}",
+            "1.00" if bench is floor else (f"{to_floor:.2f}" if to_floor is not None else ""),
+            f"{bench.peak_mib:.1f}",
+            growth,
+            _target_text(bench),
+            {True: "✓", False: "✗", None: ""}[met],
+        ])
+    return rows, all_met
+
+
+def _target_text(bench: Bench) -> str:
+    if bench.vs_floor is not None:
+        return f"≤ {bench.vs_floor:.2f} × 基线"
+    if bench.vs_empty is not None:
+        return f"时间、内存 ≤ {EMPTY_GROWTH:.2f} × 空库"
+    return ""
+
+
+def table(rows: list[list[str]]) -> str:
+    """A Markdown table, padded so it also reads well in a terminal (CJK counted double-width)."""
+    head = ["命令", "中位数 ms", "÷基线", "峰值 MiB", "÷空库（时间 / 内存）", "目标", "达标"]
+    right = [False, True, True, True, True, False, False]
+    widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(_pad(c, w, r) for c, w, r in zip(cells, widths, right)) + " |"
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if r else ("-" * (w + 2)) for w, r in zip(widths, right)) + "|"
+    return "\n".join([line(head), rule, *(line(r) for r in rows)])
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="kjyd 各命令的耗时与内存基准（整进程计时，以基线为比）。")
+    parser.add_argument("--runs", type=int, default=15, help="每个命令计时的次数（默认 15，取中位数）")
+    parser.add_argument("--checkins", type=int, default=200_000, help="大数据库的填报条数（默认 200000）")
+    parser.add_argument("--check", action="store_true", help="有目标未达到时以退出码 1 结束")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.checkins < 1:
+        parser.error("--runs 和 --checkins 必须是正整数")
+
+    kjyd = kjyd_command()
+    with tempfile.TemporaryDirectory(prefix="kjyd-bench-") as tmp:
+        work = Path(tmp)
+        dbs = {"empty": work / "empty.db", "large": work / "large.db"}
+        started = time.perf_counter()
+        built = subprocess.run(
+            [sys.executable, str(HERE / "dataset.py"), str(work), str(args.checkins)],
+            check=True, stdout=subprocess.PIPE,
+        )
+        info = json.loads(built.stdout)
+        total, plan_id, end = info["total"], info["plan_id"], info["end"]
+        built = time.perf_counter() - started
+        (work / "export").mkdir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KJYD_")}
+        env.update(KJYD_CACHE_DIR=str(work / "cache"), KJYD_TODAY=end, KJYD_USER="基准测试",
+                   COLUMNS="120")
+        items = benches(kjyd, args.checkins, work / "export")
+        print(f"解释器：{sys.executable}（Python {sys.version.split()[0]}）")
+        print(f"kjyd：{' '.join(kjyd)}")
+        print(f"数据库：空库 + {total:,} 条填报（{plan_id} {args.checkins:,} 条，含已撤销、仅说明；"
+              f"另一计划 {total - args.checkins:,} 条），生成用时 {built:.1f} 秒")
+        print(f"每个命令先运行一次不计时（预热计划缓存 KJYD_CACHE_DIR={work / 'cache'} 与磁盘缓存），"
+              f"再交替计时 {args.runs} 次；KJYD_TODAY={end}")
+        print()
+        measure(items, args.runs, env, dbs, work)
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if any(bench.peaks and min(bench.peaks) <= own_peak for bench in items):
+        print(f"注意：本进程已占用 {own_peak / 1024:.1f} MiB，部分命令的峰值内存可能被高估。")
+    rows, all_met = evaluate(items)
+    print(table(rows))
+    print()
+    print("全部达标。" if all_met else "有目标未达到（✗）。")
+    return 1 if args.check and not all_met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
