@@ -14,7 +14,6 @@ from datetime import date, timedelta
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -114,10 +113,18 @@ def _fixed_columns(table: Table, narrow: bool, *, updated: bool = True) -> None:
         table.add_column("最近更新", no_wrap=True, width=10)
 
 
-def _task_table(narrow: bool) -> Table:
+def _label_width(plan: Plan) -> int:
+    """编号 wide enough for an indented target label (  十三.1) in every section's table."""
+    from rich.cells import cell_len
+
+    labels = [t.label for t in plan.targets if t.task is not None and not t.implicit]
+    return max([4] + [cell_len(label) + 2 for label in labels])
+
+
+def _task_table(narrow: bool, label_width: int) -> Table:
     """Wide: 编号 任务 完成率 状态 最近更新 最新进展. Narrow: the last two go on a line of their own."""
     table = _table()
-    table.add_column("编号", no_wrap=True, width=4)
+    table.add_column("编号", no_wrap=True, width=label_width)
     table.add_column("任务", ratio=5, overflow="fold")
     _fixed_columns(table, narrow, updated=not narrow)
     if not narrow:
@@ -125,12 +132,10 @@ def _task_table(narrow: bool) -> Table:
     return table
 
 
-def _target_cell(row: TargetRow) -> Padding:
-    """The target indented under its task; wrapped lines keep the indent."""
+def _target_cell(row: TargetRow) -> Text:
     t = row.target
     value = "—" if row.value is None else format_number(row.value)
-    text = Text(f"{t.label} {t.name} {value}/{format_number(t.value)}{t.unit}", overflow="fold")
-    return Padding(text, (0, 0, 0, 2))
+    return Text(f"{t.name} {value}/{format_number(t.value)}{t.unit}", overflow="fold")
 
 
 def _add(table: Table, narrow: bool, label: str, cell, percent: float | None, state: str,
@@ -142,17 +147,18 @@ def _add(table: Table, narrow: bool, label: str, cell, percent: float | None, st
     table.add_row(*cells)
     if last_date is not None:
         update = Text(f"{_date(last_date)} {_note(note)}".rstrip(), style="dim", overflow="fold")
-        table.add_row("", Padding(update, (0, 0, 0, 2)), "", "")
+        table.add_row("", update, "", "")
 
 
 def section_tables(report: Report, tasks: Sequence[TaskRow], narrow: bool) -> Iterator[RenderableType]:
     """Tasks grouped by section, each quantitative target indented under its task."""
     wanted = {row.task.number: row for row in tasks}
+    label_width = _label_width(report.plan)
     for section in report.plan.sections:
         rows = [wanted[n] for n in section.tasks if n in wanted]
         if not rows:
             continue
-        table = _task_table(narrow)
+        table = _task_table(narrow, label_width)
         table.title = f"{section.label}、{section.title}"
         table.title_justify = "left"
         table.title_style = "bold"
@@ -164,7 +170,7 @@ def section_tables(report: Report, tasks: Sequence[TaskRow], narrow: bool) -> It
             for target in row.targets:
                 # On narrow screens a target's update line only when it says something new.
                 same = narrow and (target.last_date, target.last_note) == (row.last_date, row.last_note)
-                _add(table, narrow, "", _target_cell(target), target.percent, target.state,
+                _add(table, narrow, f"  {target.target.label}", _target_cell(target), target.percent, target.state,
                      None if same else target.last_date, target.last_note)
         yield table
 
