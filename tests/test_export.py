@@ -1,0 +1,341 @@
+"""``kjyd export``: the workbook leadership receives, opened with openpyxl and checked cell by cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+XLSX = "2022年科技工作要点推进情况表_2022-06.xlsx"
+HEADERS = [
+    "序号", "板块", "重点任务", "主要内容", "量化目标", "累计完成", "完成率", "序时进度", "进度状态",
+    "本月进展", "存在问题", "下一步计划", "牵头处室", "配合处室", "最近更新",
+]
+COL = {name: i for i, name in enumerate(HEADERS, start=1)}
+TRICKY = '=SUM(A1:A3) "引号" \'单引号\'\n第二行 🎉'
+
+
+@pytest.fixture(autouse=True)
+def mid_year(monkeypatch, tmp_path):
+    """Today is 30 June 2022 (the plan period is in the past); files land in a temporary folder."""
+    monkeypatch.setenv("KJYD_TODAY", "2022-06-30")
+    monkeypatch.chdir(tmp_path)
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def fails(result, *words):
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误："), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.fixture
+def seeded(run):
+    """A few months of check-ins, as a clerk types them."""
+    for args in (
+        ("十三.5", "--value", "600", "--date", "2022-03-31", "--note", "一季度登记合同额"),
+        ("十三.5", "--value", "1000", "--date", "2022-05-31", "--note", "五月的说明"),
+        ("十三.5", "--value", "1100", "--date", "2022-06-15", "--note", "登记技术合同1350亿元",
+         "--problems", "部分合同登记滞后", "--next", "加快登记进度"),
+        ("十三.1", "--value", "4", "--date", "2022-06-20", "--note", "新建中试基地4个"),
+        ("十三", "--date", "2022-06-10", "--note", "路演活动筹备中"),
+        ("三", "--value", "50", "--date", "2022-06-05", "--note", TRICKY),
+        ("一", "--value", "180", "--date", "2022-06-02", "--note", "总窗口注册公司180个"),
+        ("H2", "--value", "7.5", "--date", "2022-06-30"),
+    ):
+        ok(run("update", *args))
+    ok(run("update", "十四.3", "--value", "999", "--date", "2022-06-25", "--note", "录错了"))
+    ok(run("undo", "--yes"))
+
+
+def export(run, *args):
+    ok(run("export", "--month", "2022-06", *args))
+
+
+def task_rows(ws, label):
+    """Row numbers of a task on 推进情况 (its first row carries the label; merged rows follow)."""
+    first = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == label)
+    last = first
+    while last + 1 <= ws.max_row and ws.cell(last + 1, 1).value is None:
+        last += 1
+    return list(range(first, last + 1))
+
+
+def test_sheets_title_summary_and_headers(run, seeded, tmp_path):
+    result = run("export", "--month", "2022-06")
+    ok(result)
+    assert result.stdout.strip() == f"已导出：{tmp_path / XLSX}"
+    wb = openpyxl.load_workbook(tmp_path / XLSX)
+    assert wb.sheetnames == ["推进情况", "主要目标", "月度走势", "填报记录"]
+    ws = wb["推进情况"]
+    assert ws["A1"].value == "2022年科技工作要点推进情况表（截至2022年6月30日）"
+    assert "A1:O1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A2"].value.startswith("序时进度：49.6%。32项任务中，")
+    assert [c.value for c in ws[3]] == HEADERS
+    assert ws["A3"].font.bold and ws["A3"].fill.fgColor.rgb.endswith("D9E1F2")
+    assert ws["D4"].font.name == "仿宋" and ws["D4"].alignment.wrap_text
+
+
+def test_target_row_is_numbers_with_formats_and_state_colour(run, seeded, tmp_path):
+    export(run)
+    ws = openpyxl.load_workbook(tmp_path / XLSX)["推进情况"]
+    rows = task_rows(ws, "十三")
+    row = next(r for r in rows if ws.cell(r, COL["量化目标"]).value == "技术合同成交额2500亿元")
+    done = ws.cell(row, COL["累计完成"])
+    assert done.value == 1100 and done.data_type == "n" and "亿元" in done.number_format
+    rate = ws.cell(row, COL["完成率"])
+    assert rate.value == pytest.approx(0.44) and rate.number_format == "0.0%"
+    assert ws.cell(row, COL["序时进度"]).value == pytest.approx(181 / 365)
+    state = ws.cell(row, COL["进度状态"])
+    assert state.value == "慢于序时" and state.fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(rows[0], COL["主要内容"]).value.startswith("聚焦中试放大")
+    assert ws.cell(rows[0], COL["板块"]).value == "五、加快科技成果转化和科技企业孵化"
+    assert ws.cell(task_rows(ws, "十四")[0], COL["板块"]).value is None  # one 板块 cell per section
+    section_rows = rows + task_rows(ws, "十四") + task_rows(ws, "十五")
+    assert f"B{section_rows[0]}:B{section_rows[-1]}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(rows[0], COL["最近更新"]).value == datetime(2022, 6, 20)
+    first_task = task_rows(ws, "一")[0]
+    assert ws.cell(first_task, COL["板块"]).value == "一、加力加速推进秦创原创新驱动平台建设"
+    assert ws.cell(first_task, COL["完成率"]).value == pytest.approx(0.9)
+
+
+def test_multi_target_task_merges_task_cells_only(run, seeded, tmp_path):
+    export(run)
+    ws = openpyxl.load_workbook(tmp_path / XLSX)["推进情况"]
+    rows = task_rows(ws, "十三")
+    assert len(rows) == 5
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    for name in ("序号", "重点任务", "主要内容", "本月进展", "存在问题", "下一步计划", "最近更新"):
+        letter = openpyxl.utils.get_column_letter(COL[name])
+        assert f"{letter}{rows[0]}:{letter}{rows[-1]}" in merged, name
+    for name in ("量化目标", "累计完成", "完成率", "进度状态"):
+        letter = openpyxl.utils.get_column_letter(COL[name])
+        assert not any(r.startswith(f"{letter}{rows[0]}:") for r in merged), name
+    assert [ws.cell(r, COL["累计完成"]).value for r in rows] == [4, None, None, None, 1100]
+    assert [ws.cell(r, COL["进度状态"]).value for r in rows] == [
+        "慢于序时", "未填报", "未填报", "未填报", "慢于序时",
+    ]
+
+
+def test_month_notes_oldest_first_only_that_month_and_not_withdrawn(run, seeded, tmp_path):
+    export(run)
+    wb = openpyxl.load_workbook(tmp_path / XLSX)
+    ws = wb["推进情况"]
+    row = task_rows(ws, "十三")[0]
+    assert ws.cell(row, COL["本月进展"]).value == (
+        "6月10日（布局建设科技成果转化中试基地）：路演活动筹备中\n"
+        "6月15日（技术合同成交额）：登记技术合同1350亿元\n"
+        "6月20日（布局建设科技成果转化中试基地）：新建中试基地4个"
+    )
+    assert ws.cell(row, COL["存在问题"]).value == "部分合同登记滞后"
+    assert ws.cell(row, COL["下一步计划"]).value == "加快登记进度"
+    assert ws.cell(task_rows(ws, "十四")[0], COL["本月进展"]).value is None  # withdrawn
+    text = "\n".join(str(c.value) for line in ws.iter_rows() for c in line if c.value)
+    assert "五月的说明" not in text and "一季度" not in text
+
+    records = wb["填报记录"]
+    assert [c.value for c in records[2]] == [
+        "记录号", "日期", "任务", "目标", "数值", "单位", "说明", "存在问题", "下一步计划", "填报人",
+        "录入时间", "状态",
+    ]
+    body = list(records.iter_rows(min_row=3, values_only=True))
+    assert [r[1].date() for r in body] == sorted(r[1].date() for r in body)
+    assert len(body) == 7  # June only: six check-ins plus the withdrawn one, still listed
+    withdrawn = next(r for r in body if r[6] == "录错了")
+    assert withdrawn[11] == "已撤销" and withdrawn[9] == "测试员"
+    assert {r[11] for r in body} == {"有效", "已撤销"}
+    assert isinstance(withdrawn[10], datetime)
+
+
+def test_formula_looking_note_is_kept_literally(run, seeded, tmp_path):
+    export(run)
+    wb = openpyxl.load_workbook(tmp_path / XLSX)
+    cell = next(
+        row[6] for row in wb["填报记录"].iter_rows(min_row=3) if row[3].value == "三.1 工作进度"
+    )
+    assert cell.value == TRICKY and cell.data_type == "s"
+    with zipfile.ZipFile(tmp_path / XLSX) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(b"<f>" in archive.read(n) for n in sheets)  # no formula anywhere
+    ws = wb["推进情况"]
+    assert ws.cell(task_rows(ws, "三")[0], COL["本月进展"]).value == f"6月5日：{TRICKY}"
+
+
+@settings(max_examples=40, deadline=None)
+@given(hs.text(hs.characters(blacklist_categories=("Cs", "Cc")) | hs.just("\n"), min_size=1))
+def test_any_typed_text_survives_the_workbook(value):
+    from kjyd.render.xlsx_style import text
+
+    wb = openpyxl.Workbook()
+    text(wb.active["A1"], value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    assert openpyxl.load_workbook(buffer).active["A1"].value == value
+
+
+def test_trend_sheet_month_end_values(run, seeded, tmp_path, plan):
+    export(run)
+    ws = openpyxl.load_workbook(tmp_path / XLSX)["月度走势"]
+    assert [c.value for c in ws[2]] == [
+        "编号", "指标", "目标值", "单位", "1月", "2月", "3月", "4月", "5月", "6月", "本月变化",
+    ]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert rows["十三.5"][4:] == (None, None, 600, 600, 1000, 1100, 100)
+    assert rows["H2"][4:] == (None, None, None, None, None, 7.5, 7.5)
+    assert "三.1" not in rows  # qualitative tasks have no quantity to follow
+    quantitative = [t for t in plan.targets if not t.implicit]
+    assert len(rows) == len(quantitative)
+    assert ws["J2"].fill.fgColor.rgb.endswith("FFF2CC")
+
+
+def test_headline_sheet_and_chart(run, seeded, tmp_path):
+    export(run)
+    ws = openpyxl.load_workbook(tmp_path / XLSX)["主要目标"]
+    assert [c.value for c in ws[2]] == [
+        "序号", "指标", "目标值", "单位", "累计完成", "完成率", "序时进度", "状态", "填报编号",
+    ]
+    body = list(ws.iter_rows(min_row=3, max_row=10, values_only=True))
+    assert len(body) == 8 and ws.cell(11, 1).value is None
+    assert body[0][1:6] == ("总窗口完成科技成果转化并注册公司", 200, "个", 180, pytest.approx(0.9))
+    assert body[4][4] == 1100 and body[4][8] == "十三.5"
+    assert ws["F3"].number_format == "0.0%"
+    assert len(ws._charts) == 1
+    assert ws._charts[0].tagname == "barChart"
+
+
+def test_print_layout(run, seeded, tmp_path):
+    export(run)
+    wb = openpyxl.load_workbook(tmp_path / XLSX)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == 9
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert ws.auto_filter.ref
+    ws = wb["推进情况"]
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.freeze_panes == "D4"
+    assert ws.auto_filter.ref == f"A3:O{ws.max_row}"
+    assert ws.column_dimensions["D"].width >= 30
+    assert all(ws.row_dimensions[r].height for r in range(4, ws.max_row + 1))
+
+
+def test_month_without_check_ins_is_complete(run, tmp_path, db_path, plan):
+    result = run("export", "--month", "2022-02")
+    ok(result)
+    wb = openpyxl.load_workbook(tmp_path / "2022年科技工作要点推进情况表_2022-02.xlsx")
+    ws = wb["推进情况"]
+    assert ws["A1"].value.endswith("（截至2022年2月28日）")
+    labels = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert len(labels) == 32 and labels[0] == "一" and labels[-1] == "三十二"
+    states = {ws.cell(r, COL["进度状态"]).value for r in range(4, ws.max_row + 1)}
+    assert states == {"未填报"}
+    assert ws.max_row == 3 + sum(len(t.targets) for t in plan.tasks)
+    assert wb["填报记录"]["A3"].value == "2022年2月没有填报记录"
+    assert not db_path.exists()  # exporting never creates the database
+
+
+def test_existing_file_is_not_overwritten_without_force(run, seeded, tmp_path):
+    export(run)
+    target = tmp_path / XLSX
+    target.write_bytes(b"leadership's copy")
+    fails(run("export", "--month", "2022-06"), "已存在", "--force")
+    assert target.read_bytes() == b"leadership's copy"
+    export(run, "--force")
+    assert openpyxl.load_workbook(target).sheetnames[0] == "推进情况"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".db" and "kjyd.db" not in p.name) == [XLSX]
+
+
+def test_output_file_or_folder(run, tmp_path):
+    folder = tmp_path / "报送"
+    folder.mkdir()
+    ok(run("export", "--month", "2022-06", "-o", str(folder)))
+    assert (folder / XLSX).is_file()
+    ok(run("export", "--month", "2022-06", "-o", str(folder / "六月.xlsx")))
+    assert (folder / "六月.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--month", "2023-01"), ("2023-01", "计划期")),
+        (("--month", "2021-12"), ("计划期",)),
+        (("--month", "2022/13"), ("月份",)),
+        (("--month", "2022-06", "-o", "没有这个文件夹/表.xlsx"), ("不存在",)),
+        (("--month", "2022-06", "--format", "pdf"), ("xlsx", "csv")),
+        (("--month", "2022-06", "--tolerance", "150"), ("--tolerance",)),
+    ],
+)
+def test_bad_input_one_chinese_line_and_no_file(run, tmp_path, args, words):
+    fails(run("export", *args), *words)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("kjyd.db")] == []
+
+
+def test_crash_while_writing_leaves_no_half_file(run, seeded, tmp_path, monkeypatch):
+    import kjyd.render.xlsx as renderer
+
+    def broken(stream, *args):
+        stream.write(b"PK half a workbook")
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(renderer, "write_workbook", broken)
+    with pytest.raises(RuntimeError):
+        run("export", "--month", "2022-06")
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("kjyd.db")] == []
+
+
+def test_csv_has_bom_and_one_row_per_target(run, seeded, tmp_path, plan):
+    ok(run("export", "--month", "2022-06", "--format", "csv"))
+    raw = (tmp_path / "2022年科技工作要点推进情况表_2022-06.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert len(rows) == sum(len(t.targets) for t in plan.tasks)
+    row = next(r for r in rows if r["目标编号"] == "十三.5")
+    assert row["累计完成"] == "1100" and row["单位"] == "亿元" and row["完成率（%）"] == "44"
+    assert row["进度状态"] == "慢于序时" and row["序时进度（%）"] == "49.6"
+    assert row["最近更新"] == "2022-06-20"
+    tricky = next(r for r in rows if r["目标编号"] == "三.1")
+    assert tricky["本月进展"] == f"6月5日：{TRICKY}"
+
+
+def test_csv_chosen_by_file_suffix(run, tmp_path):
+    ok(run("export", "--month", "2022-06", "-o", str(tmp_path / "表.csv")))
+    assert (tmp_path / "表.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_openpyxl_is_not_loaded_for_other_commands():
+    code = "import sys, kjyd.cli; assert 'openpyxl' not in sys.modules, 'openpyxl imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_help_is_chinese_with_example(run):
+    result = ok(run("export", "--help"))
+    assert "示例：kjyd export --month 2022-06" in result.stdout
+    assert "--force" in result.stdout and "--format" in result.stdout
+
+
+def test_renderer_accepts_hand_built_month(plan):
+    """The report as of a month end and no entries: the renderer needs nothing but the rows."""
+    from kjyd.render.xlsx import write_workbook
+    from kjyd.report import build_report
+
+    report = build_report(plan, [], date(2022, 1, 31))
+    buffer = io.BytesIO()
+    write_workbook(buffer, report, [], ["2022-01"], {})
+    ws = openpyxl.load_workbook(buffer)["月度走势"]
+    assert [c.value for c in ws[2]][4:] == ["1月", "本月变化"]
