@@ -153,9 +153,10 @@ def missing_json(report: dict[str, list[Task]], month: str) -> dict:
 
 def by_division_lines(plan: Plan) -> list[str]:
     """``kjyd plan --by-division``: each lead division with its tasks and their target labels."""
+    groups = tasks_by_division(plan)
     support = support_tasks(plan)
     lines = [f"{plan.short_title} 任务分工（按牵头处室）"]
-    for division, tasks in tasks_by_division(plan).items():
+    for division, tasks in groups.items():
         lines.append("")
         lines.append(f"{division}（牵头{len(tasks)}项）")
         for task in tasks:
@@ -164,10 +165,11 @@ def by_division_lines(plan: Plan) -> list[str]:
             extra = f"；配合：{helpers}" if helpers else ""
             lines.append(f"  （{task.label}）{task.title}  [{labels}{extra}]")
     if plan.extra_targets:
+        if UNASSIGNED not in groups:
+            lines += ["", f"{UNASSIGNED}（牵头0项）"]
         labels = "、".join(t.label for t in plan.extra_targets)
         lines.append(f"  主要目标 {labels} 不属于任何任务，随“{UNASSIGNED}”填报表填报")
-    only_support = [d for d in support if d not in tasks_by_division(plan)]
-    for division in only_support:
+    for division in [d for d in support if d not in groups]:
         lines.append("")
         tasks = "、".join(f"（{t.label}）" for t in support[division])
         lines.append(f"{division}（仅配合）：{tasks}")

@@ -142,25 +142,27 @@ def collect_command(
     explicit = parse_date(day, "--date") if day else None
     now = today()
 
+    # Read and check every file before the ledger is opened: a bad file never costs a write.
     failed: list[str] = []
-    with Ledger.open(app_state.db_path, write=not dry_run) as ledger:
+    ready = []
+    for path in files:
+        collected = read_workbook(path, plan, expected_month)
+        if not collected.problems and collected.rows:
+            try:
+                ready.append((collected, *check_in_date(plan, collected.month, explicit, now)))
+            except InputError as err:
+                collected.problems.append(f"{collected.name}: {err}")
+        if collected.problems:
+            for problem in collected.problems:
+                output.error(problem)
+            output.say(f"{collected.name}：有 {len(collected.problems)} 处问题，整个文件未记录")
+            failed.append(collected.name)
+        elif not collected.rows:
+            output.say(f"{collected.name}：没有填写任何内容，未记录")
+
+    with Ledger.open(app_state.db_path, write=bool(ready) and not dry_run) as ledger:
         sources = ledger.sources(plan.id)
-        for path in files:
-            collected = read_workbook(path, plan, expected_month)
-            if not collected.problems and collected.rows:
-                try:
-                    when, moved = check_in_date(plan, collected.month, explicit, now)
-                except InputError as err:
-                    collected.problems.append(f"{collected.name}: {err}")
-            if collected.problems:
-                for problem in collected.problems:
-                    output.error(problem)
-                output.say(f"{collected.name}：有 {len(collected.problems)} 处问题，整个文件未记录")
-                failed.append(collected.name)
-                continue
-            if not collected.rows:
-                output.say(f"{collected.name}：没有填写任何内容，未记录")
-                continue
+        for collected, when, moved in ready:
             if already_collected(collected, sources):
                 output.say(f"{collected.name}：已收取过，未重复记录")
                 continue
@@ -168,7 +170,7 @@ def collect_command(
                 output.notice(moved)
             lines, warnings = _describe(plan, _value_entries(ledger, plan.id, when), collected, when, dry_run)
             if not dry_run:
-                ledger.record_many(ledger_rows(collected, when))
+                ledger.record_many(ledger_rows(collected, when))  # one transaction per file
             for line in lines:
                 output.say(line)
             for warning in warnings:
