@@ -207,3 +207,20 @@ def test_show_json(seeded):
 def test_show_unknown_task(run):
     result = run("show", "三十三")
     assert result.exit_code == 1 and result.stderr.startswith("错误：")
+
+
+def test_snapshot_gives_the_same_report_as_full_history(seeded, plan, db_path, run):
+    """status reads the ledger's pre-selected snapshot; it must agree with the whole history."""
+    from datetime import date
+
+    from kjyd.ledger import Ledger
+    from kjyd.report import build_report
+
+    run("update", "十三", "--value", "9", "--date", "2022-06-20", input="y\n")
+    run("undo", input="y\n")
+    run("update", "十三", "--note", "只写说明", "--date", "2022-06-25", input="y\n")
+    with Ledger.open(db_path, write=False) as ledger:
+        everything = ledger.entries(plan.id)
+        for day in (date(2022, 2, 10), date(2022, 6, 14), date(2022, 6, 30)):
+            snapshot = ledger.snapshot(plan.id, day)
+            assert build_report(plan, snapshot, day) == build_report(plan, everything, day)
