@@ -6,22 +6,12 @@ import json
 
 import pytest
 
-from kjyd import output
-
-
-@pytest.fixture(autouse=True)
-def fresh_console():
-    """output.console() is cached per process; each test sets its own width."""
-    output.console.cache_clear()
-    yield
-    output.console.cache_clear()
 
 
 @pytest.fixture
 def width(monkeypatch):
     def set_width(columns: int) -> None:
         monkeypatch.setenv("KJYD_WIDTH", str(columns))
-        output.console.cache_clear()
 
     return set_width
 

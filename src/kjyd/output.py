@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,8 +23,8 @@ STATE_STYLES = {
 }
 
 
-@lru_cache(maxsize=None)
 def console(stderr: bool = False) -> Console:
+    """A console for this moment's environment (width, NO_COLOR); cheap, so not kept between calls."""
     from rich.console import Console
 
     width = os.environ.get("KJYD_WIDTH") or os.environ.get("COLUMNS")
