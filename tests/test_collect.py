@@ -274,6 +274,17 @@ def test_sorted_rows_are_refused(run, template, tmp_path):
     )
 
 
+def test_formulas_without_a_result_and_text_below_the_table_are_refused(run, template, tmp_path):
+    wb = load_workbook(fill(template, tmp_path / "a.xlsx", {"13.1": {"G": "=5+3"}}))
+    ws = wb["填报表"]
+    below = ws.max_row + 2
+    ws[f"H{below}"] = "补充说明写在表格下方"
+    wb.save(tmp_path / "a.xlsx")
+    stderr = _collect_fails(run, tmp_path / "a.xlsx")
+    assert f"a.xlsx!填报表!G{row_of(template, '13.1')}: 公式没有计算结果" in stderr
+    assert f"a.xlsx!填报表!H{below}: 此行不是填报行" in stderr
+
+
 def test_an_unfilled_template_records_nothing(run, template, db_path):
     result = run("collect", str(template))
     assert result.exit_code == 0

@@ -221,3 +221,31 @@ def test_status_missing_rejects_a_month_outside_the_plan(run):
     result = run("status", "--missing", "--month", "2023-01")
     assert result.exit_code == 1
     assert "不在计划期内" in result.stderr
+
+
+def test_division_round_trip_template_collect_missing(run, division_plan_file, tmp_path, monkeypatch, db_path):
+    """The office's month: send workbooks, collect one division's, see who is still to report."""
+    import sqlite3
+
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("KJYD_TODAY", "2022-08-05")
+    plan_args = ("--plan", str(division_plan_file))
+    assert run(*plan_args, "template", "--month", "2022-07", "-o", str(tmp_path)).exit_code == 0
+    path = tmp_path / "2022年科技工作要点_2022-07_填报表_成果转化处.xlsx"
+    wb = load_workbook(path)
+    ws = wb["填报表"]
+    row = next(r for r in range(4, ws.max_row + 1) if ws[f"K{r}"].value == "14.3")
+    ws[f"G{row}"], ws[f"H{row}"] = 620, "新增高企620家"
+    wb.save(path)
+
+    result = run(*plan_args, "collect", str(path))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT target_id, value, who FROM checkins").fetchall() == [
+            ("14.3", 620.0, "成果转化处")
+        ]
+    missing = run(*plan_args, "status", "--missing", "--month", "2022-07").stdout
+    assert "成果转化处：1项未填报\n  （十三）促进科技成果转化" in missing
+    assert "高新技术处：已全部填报" in missing  # task 14 is reported, whoever sent it
+    assert "平台建设处：1项未填报" in missing

@@ -267,7 +267,7 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
                 if cached is None:
                     from openpyxl import load_workbook
 
-                    cached = load_workbook(path, data_only=True, read_only=True)[layout.SHEET]
+                    cached = load_workbook(path, data_only=True)[layout.SHEET]
                 value = cached[cell.coordinate].value
                 if value is None:
                     result.problems.append(
