@@ -11,29 +11,20 @@ module is imported only by ``kjyd export``.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kjyd.entries import Entry
-from kjyd.plan import Target
 from kjyd.render import xlsx_style as st
-from kjyd.render.xlsx_rows import (
-    ProgressTask,
-    PROGRESS_HEADERS,
-    TARGET_COLUMNS,
-    oldest_first,
-    progress_tasks,
-    target_of,
-)
+from kjyd.render.xlsx_history import record_sheet, trend_sheet
+from kjyd.render.xlsx_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask, progress_tasks
 from kjyd.report import Report, TargetRow
 
 SHEETS = ("推进情况", "主要目标", "月度走势", "填报记录")
-PROGRESS_WIDTHS = [5, 10, 10, 40, 16, 10, 8, 8, 9, 30, 16, 16, 8, 8, 11]
+PROGRESS_WIDTHS = [5, 9, 10, 38, 15, 10, 8, 8, 9, 28, 15, 15, 7, 7, 11]
 _COL = {name: i for i, name in enumerate(PROGRESS_HEADERS, start=1)}
 
 
@@ -52,8 +43,8 @@ def write_workbook(
     wb = Workbook()
     _progress_sheet(wb.active, report, month_entries)
     _headline_sheet(wb.create_sheet(SHEETS[1]), report)
-    _trend_sheet(wb.create_sheet(SHEETS[2]), report, months, month_end_values)
-    _record_sheet(wb.create_sheet(SHEETS[3]), report, month_entries)
+    trend_sheet(wb.create_sheet(SHEETS[2]), report, months, month_end_values)
+    record_sheet(wb.create_sheet(SHEETS[3]), report, month_entries)
     wb.save(stream)
 
 
@@ -76,16 +67,19 @@ def _progress_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -
     st.header_row(ws, 3, PROGRESS_HEADERS)
     row = 4
     sections: dict[str, list[int]] = {}
+    blocks = []
     for item in progress_tasks(report, month_entries):
         first, row = row, row + len(item.row.targets)
         _task_rows(ws, item, first, row - 1, report.expected_percent)
         sections.setdefault(item.section, []).extend(range(first, row))
+        blocks.append((first, row - 1))
     for heading, rows in sections.items():
         st.text(ws.cell(row=rows[0], column=_COL["板块"]), heading)
         _merge_column(ws, _COL["板块"], rows[0], rows[-1])
     st.widths(ws, PROGRESS_WIDTHS)
     ws.freeze_panes = "D4"
     st.page_setup(ws, "3:3", columns, row - 1, 3)
+    st.keep_together(ws, blocks, PROGRESS_WIDTHS, 4, 3)
 
 
 def _task_rows(ws: Worksheet, item: ProgressTask, first: int, last: int, expected: float) -> None:
@@ -208,128 +202,7 @@ def _headline_chart(ws: Worksheet, last: int) -> None:
     chart.x_axis.scaling.orientation = "maxMin"  # first headline at the top, as in the table
     chart.x_axis.delete = False  # openpyxl ≥ 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
+    chart.y_axis.crosses = "max"  # with the categories reversed, keep the percent axis at the bottom
     chart.legend.position = "b"
-    chart.height, chart.width = 11, 24
+    chart.height, chart.width = 8, 22  # cm: table and chart print together on one A4 page
     ws.add_chart(chart, f"A{last + 2}")
-
-
-# --- 月度走势 ------------------------------------------------------------------------------------
-
-
-def _trend_sheet(
-    ws: Worksheet, report: Report, months: list[str], values: dict[str, dict[str, float]]
-) -> None:
-    """Month-end values of every quantitative target, the chosen month (last column) highlighted."""
-    headers = ["编号", "指标", "目标值", "单位"] + [f"{int(m[5:])}月" for m in months] + ["本月变化"]
-    columns = len(headers)
-    st.title_row(ws, 1, f"{report.plan.short_title}量化目标月度走势（月末累计值）", columns)
-    st.header_row(ws, 2, headers)
-    chosen = 4 + len(months)
-    ws.cell(row=2, column=chosen).fill = st.MONTH_FILL
-    targets = [t for t in report.plan.targets if not t.implicit]
-    for index, target in enumerate(targets):
-        row = 3 + index
-        st.text(ws.cell(row=row, column=1), target.label)
-        st.text(ws.cell(row=row, column=2), target.name)
-        ws.cell(row=row, column=3, value=target.value).number_format = st.number_format("", target.value)
-        ws.cell(row=row, column=4, value=target.unit)
-        series = [values.get(target.id, {}).get(m) for m in months]
-        for offset, value in enumerate(series):
-            cell = ws.cell(row=row, column=5 + offset, value=value)
-            cell.number_format = st.number_format("", value)
-        change = _change(series)
-        cell = ws.cell(row=row, column=columns, value=change)
-        cell.number_format = st.number_format("", change)
-        ws.row_dimensions[row].height = st.height_for(1)
-    last = 2 + len(targets)
-    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 4}))
-    for row in range(3, last + 1):
-        cell = ws.cell(row=row, column=chosen)
-        cell.fill = st.MONTH_FILL
-        if ws.cell(row=row, column=columns).value:
-            cell.font = st.body_font(bold=True)
-    st.widths(ws, [7, 30, 10, 7] + [9] * len(months) + [10])
-    ws.freeze_panes = "C3"
-    st.page_setup(ws, "2:2", columns, last, 2)
-
-
-def _change(series: list[float | None]) -> float | None:
-    """The chosen month's value minus the previous month's (None when nothing reported yet)."""
-    if not series or series[-1] is None:
-        return None
-    previous = series[-2] if len(series) > 1 and series[-2] is not None else 0
-    return series[-1] - previous
-
-
-# --- 填报记录 ------------------------------------------------------------------------------------
-
-RECORD_HEADERS = (
-    "记录号", "日期", "任务", "目标", "数值", "单位", "说明", "存在问题", "下一步计划", "填报人", "录入时间",
-    "状态",
-)
-RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 36, 20, 20, 9, 16, 8]
-
-
-def _record_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -> None:
-    columns = len(RECORD_HEADERS)
-    day = report.as_of
-    st.title_row(ws, 1, f"{report.plan.short_title}{day.year}年{day.month}月填报记录", columns)
-    st.header_row(ws, 2, RECORD_HEADERS)
-    entries = oldest_first(month_entries)
-    for index, entry in enumerate(entries):
-        row = 3 + index
-        target = target_of(report.plan, entry.target_id)
-        ws.cell(row=row, column=1, value=entry.id)
-        ws.cell(row=row, column=2, value=entry.date).number_format = st.DATE
-        st.text(ws.cell(row=row, column=3), _task_name(report, target))
-        st.text(ws.cell(row=row, column=4), _target_name(entry, target))
-        ws.cell(row=row, column=5, value=entry.value).number_format = st.number_format("", entry.value)
-        ws.cell(row=row, column=6, value=target.unit if target else "")
-        for column, value in ((7, entry.note), (8, entry.problems), (9, entry.next_steps)):
-            st.text(ws.cell(row=row, column=column), value)
-        st.text(ws.cell(row=row, column=10), entry.who)
-        ws.cell(row=row, column=11, value=_local(entry.recorded_at)).number_format = st.DATETIME
-        lines = max(
-            st.lines_needed(ws.cell(row=row, column=column).value, RECORD_WIDTHS[column - 1])
-            for column in (3, 4, 7, 8, 9)
-        )
-        ws.row_dimensions[row].height = st.height_for(lines)
-    last = 2 + len(entries)
-    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 2, 6, 10, 11, 12}))
-    for index, entry in enumerate(entries):
-        row = 3 + index
-        st.state_cell(ws.cell(row=row, column=12), "已撤销" if entry.withdrawn else "有效")
-        if entry.withdrawn:  # still listed (nothing is hidden), visibly struck out
-            for column in range(2, 10):
-                ws.cell(row=row, column=column).font = st.body_font(strike=True, color="808080")
-    if not entries:
-        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=columns)
-        cell = ws.cell(row=3, column=1, value=f"{day.year}年{day.month}月没有填报记录")
-        cell.font = st.body_font(color="595959")
-        cell.alignment = Alignment(horizontal="center")
-    st.widths(ws, RECORD_WIDTHS)
-    ws.freeze_panes = "A3"
-    st.page_setup(ws, "2:2", columns, last, 2)
-
-
-def _task_name(report: Report, target: Target | None) -> str:
-    if target is None:
-        return ""
-    if target.task is None:
-        return "主要目标"
-    task = report.plan.task(target.task)
-    return f"（{task.label}）{task.title}"
-
-
-def _target_name(entry: Entry, target: Target | None) -> str:
-    if target is None:
-        return f"{entry.target_id}（计划中已无此目标）"
-    return f"{target.label} {target.name}"
-
-
-def _local(moment: datetime) -> datetime:
-    """Excel has no time zones: show the recording time in the computer's local time."""
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone().replace(tzinfo=None)
-

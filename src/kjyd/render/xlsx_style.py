@@ -117,8 +117,8 @@ def widths(ws: Worksheet, values: list[float]) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
-CJK_UNITS = 1.75
-"""Column-width units one 10 pt CJK character takes (Excel ≈ 1.9 with 仿宋, LibreOffice ≈ 1.6)."""
+CJK_UNITS = 1.95
+"""Column-width units one 10 pt CJK character takes: 13.3 px against a 7 px unit (Calibri digit)."""
 
 
 def display_width(value: str) -> float:
@@ -157,3 +157,34 @@ def page_setup(ws: Worksheet, header_rows: str, last_column: int, last_row: int,
     ws.auto_filter.ref = (
         f"A{header_row_number}:{get_column_letter(last_column)}{max(last_row, header_row_number)}"
     )
+
+
+A4_LANDSCAPE_PT = (841.9, 595.3)
+
+
+def keep_together(ws: Worksheet, blocks: list[tuple[int, int]], widths_used: list[float],
+                  first_body_row: int, header_row_number: int) -> None:
+    """Manual page breaks so that no task's merged rows are split over two printed pages.
+
+    With fit-to-width the print scale is (printable width ÷ table width); the page then holds
+    (printable height ÷ scale) points of unscaled rows, less the repeated header row. A block
+    taller than a page is left to split. A 3 % reserve absorbs rounding between Excel and LibreOffice.
+    """
+    from openpyxl.worksheet.pagebreak import Break
+
+    margins = ws.page_margins
+    table_pt = sum(w * 7 + 5 for w in widths_used) * 0.75  # Excel's column pixels at 96 dpi
+    scale = min(1.0, (A4_LANDSCAPE_PT[0] - (margins.left + margins.right) * 72) / table_pt)
+    page = (A4_LANDSCAPE_PT[1] - (margins.top + margins.bottom) * 72) / scale * 0.97
+
+    def height(row: int) -> float:
+        return ws.row_dimensions[row].height or 15.0
+
+    header = height(header_row_number)
+    used = sum(height(r) for r in range(1, first_body_row))
+    for first, last in blocks:
+        block = sum(height(r) for r in range(first, last + 1))
+        if used + block > page and used > header + 1 and first > first_body_row:
+            ws.row_breaks.append(Break(id=first - 1))
+            used = header
+        used += block
