@@ -49,7 +49,8 @@ def template_command(
         None, "--month", metavar="YYYY-MM", help="填报月份，默认为本月（限计划期内）。"
     ),
     folder: Path = typer.Option(
-        Path("."), "-o", "--output", metavar="文件夹", help="填报表保存到的文件夹，默认为当前文件夹。"
+        Path("."), "-o", "--output", metavar="文件夹", show_default=False,
+        help="填报表保存到的文件夹，默认为当前文件夹。",
     ),
     division: Optional[str] = typer.Option(
         None, "--division", metavar="处室", help="只生成该牵头处室的填报表（未分配的任务用“未分配”）。"
