@@ -37,17 +37,29 @@ if TYPE_CHECKING:
 # Help text is Chinese; so are the headings the framework writes around it.
 _HEADINGS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
 _HELP_TEXTS = {"Show this message and exit.": "显示本帮助并退出。"}
+_HELP_MARKS = {"[required]": "［必填］", "[env var: ": "［环境变量：", "[default: ": "［默认："}
+
+
+def _chinese_help(text: str) -> str:
+    text = _HELP_TEXTS.get(text, text)
+    for mark, chinese in _HELP_MARKS.items():
+        if mark in text:
+            head, _, tail = text.partition(mark)
+            close = tail.find("]")
+            text = head + chinese + (tail[:close] + "］" + tail[close + 1:] if close >= 0 else tail)
+    return text
 
 
 class _Formatter(_click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
 
     def section(self, name: str):
         return super().section(_HEADINGS.get(name, name))
 
     def write_dl(self, rows, *args: Any, **kwargs: Any) -> None:
-        rows = [(term, _HELP_TEXTS.get(text, text)) for term, text in rows]
+        rows = [(term, _chinese_help(text)) for term, text in rows]
         super().write_dl(rows, *args, **kwargs)
 
 

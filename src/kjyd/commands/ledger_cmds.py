@@ -243,6 +243,7 @@ def _print_table(plan: "Plan", entries: list["Entry"]) -> None:
     from rich.table import Table
 
     from kjyd.numerals import format_task
+    from kjyd.render.terminal import entry_text
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     fixed = dict(no_wrap=True)  # ids, dates and states must never be cut
@@ -261,7 +262,7 @@ def _print_table(plan: "Plan", entries: list["Entry"]) -> None:
         name = f"{target.label} {target.name}" if target else e.target_id
         value = _amount(target, e.value)
         table.add_row(
-            str(e.id), str(e.date), task, name, value, e.note, e.who,
+            str(e.id), str(e.date), task, name, value, entry_text(e), e.who,
             e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             "已撤销" if e.withdrawn else "有效",
             style="dim" if e.withdrawn else None,

@@ -73,6 +73,16 @@ def _note(text: str) -> str:
     return " ".join(text.split())
 
 
+def entry_text(entry) -> str:
+    """A check-in's words for a table cell: the note, then 存在问题 and 下一步计划 when given."""
+    parts = [_note(entry.note)]
+    if entry.problems:
+        parts.append(f"存在问题：{_note(entry.problems)}")
+    if entry.next_steps:
+        parts.append(f"下一步计划：{_note(entry.next_steps)}")
+    return "\n".join(p for p in parts if p)
+
+
 def _table(**kwargs) -> Table:
     """Full-width tables: text columns share the space by ratio, so every section's table has
     the same columns at the same places whatever its content."""
@@ -248,7 +258,7 @@ def _history_table(detail: TaskDetail, narrow: bool) -> Table:
         e = row.entry
         style = "dim strike" if row.status == WITHDRAWN else ""
         table.add_row(e.date.isoformat(), row.target.label, format_number(e.value) if e.value is not None else "",
-                      _change(row.change), _note(e.note), e.who, row.status, style=style)
+                      _change(row.change), entry_text(e), e.who, row.status, style=style)
     return table
 
 
