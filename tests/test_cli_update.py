@@ -302,3 +302,15 @@ def test_a_database_locked_too_long_gives_exit_1(run, db_path, monkeypatch):
         holder.execute("ROLLBACK")
         holder.close()
     assert len(rows(db_path)) == 1
+
+
+def test_problems_and_next_steps_are_shown_by_log_and_show(run, monkeypatch):
+    monkeypatch.setenv("KJYD_WIDTH", "160")
+    recorded = run("update", "十三", "--value", "8", "--date", "2022-06-15",
+                   "--problems", "中试资金不足", "--next", "七月完成验收")
+    assert recorded.exit_code == 0, recorded.output
+    for args in (("log",), ("show", "十三", "--as-of", "2022-06-30")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "存在问题：中试资金不足" in result.stdout
+        assert "下一步计划：七月完成验收" in result.stdout
