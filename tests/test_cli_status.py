@@ -122,8 +122,8 @@ def test_tolerance_option(run):
 @pytest.mark.parametrize(("args", "message"), [
     (["--state", "落后"], "--state “落后” 不是有效状态：可选 已完成、快于序时、符合序时、慢于序时、未填报"),
     (["--section", "十一"], "--section “十一” 不是计划中的部分：可选 一、二、三、四、五、六、七、八、九、十"),
-    (["--as-of", "2022-13-01"], "--as-of 的日期 “2022-13-01” 不存在"),
-    (["--as-of", "六月底"], "--as-of 的日期 “六月底” 无法识别：应写作 YYYY-MM-DD"),
+    (["--as-of", "2022-13-01"], '--as-of "2022-13-01" 不存在'),
+    (["--as-of", "六月底"], '--as-of "六月底" 格式不对，应写作 YYYY-MM-DD'),
     (["--tolerance", "-1"], "--tolerance -1 无效"),
 ])
 def test_bad_options_are_one_chinese_line(run, args, message):

@@ -159,7 +159,7 @@ BAD_VALUES = st.one_of(
     TEXT.filter(_bad_number).map(lambda t: ["--value", t]),
 )
 BAD_DATES = st.one_of(
-    st.sampled_from(["2021-12-31", "2022-07-01", "2022-02-30", "2022/06/01", "6月1日", "", "2022-6-1", "20220601"]),
+    st.sampled_from(["2021-12-31", "2022-07-01", "2022-02-30", "2022/13/01", "6月1日", "", "2022-6-31", "20220601"]),
     TEXT.filter(_bad_date),
 ).map(lambda d: ["--date", d])
 TYPOS = st.sampled_from([["--valeu", "1"], ["--dat", "2022-01-01"], ["-v", "1"], ["--value"], ["--by"],

@@ -4,8 +4,7 @@ Options arrive as plain strings (not typed click options) so that each error nam
 says in Chinese what was wrong: ``"abc" 不是数字``. The office writes numbers as ``1.3万``,
 ``2,500`` or with full-width digits ``２５００``; all are accepted and normalised.
 
-Testing hook: ``KJYD_TODAY=YYYY-MM-DD`` fixes "today" (see :func:`today`), because the plan period
-(2022) is in the past and tests must not depend on the real calendar.
+"Today" comes from :func:`kjyd.clock.today` (which honours the ``KJYD_TODAY`` testing hook).
 """
 
 from __future__ import annotations
@@ -24,12 +23,10 @@ from kjyd.paths import USER_ENV
 if TYPE_CHECKING:
     from kjyd.plan import Plan, Target
 
-TODAY_ENV = "KJYD_TODAY"
-
 _MINUS = str.maketrans({"−": "-"})  # U+2212, which NFKC leaves alone
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -66,7 +63,8 @@ def parse_number(text: str, *, what: str = "数值") -> float:
 
 
 def parse_date(text: str, *, what: str = "日期") -> date:
-    """Strictly ``YYYY-MM-DD`` (full-width digits allowed); a date that does not exist is refused."""
+    """2022-06-30, 2022/6/30, 2022.6.30 or 2022年6月30日 (full-width digits too); a date that does
+    not exist is refused."""
     s = _normalise(text)
     m = _DATE.fullmatch(s)
     if not m:
@@ -92,14 +90,6 @@ def parse_count(text: str, *, what: str) -> int:
     if not s.isdigit() or int(s) < 1:
         raise InputError(f'{what} "{shown(text)}" 应为正整数')
     return int(s)
-
-
-def today() -> date:
-    """The real date, unless ``KJYD_TODAY`` (a testing hook) fixes it."""
-    fixed = os.environ.get(TODAY_ENV)
-    if fixed:
-        return parse_date(fixed, what=f"环境变量 {TODAY_ENV}")
-    return date.today()
 
 
 def current_user(by: str | None) -> str:
@@ -137,6 +127,8 @@ def checkin_date(plan: "Plan", text: str | None) -> tuple[date, str | None]:
     Default today. After the plan's end → the plan's end (final figures reported in January belong
     to the year). Before the plan's start, or after today → refused.
     """
+    from kjyd.clock import today
+
     now = today()
     day = now if text is None else parse_date(text)
     if day > now:

@@ -133,14 +133,15 @@ def collect_command(
 
     示例：kjyd collect 填报表/*.xlsx --dry-run
     """
-    from kjyd.clock import parse_date, today
+    from kjyd.clock import today
+    from kjyd.values import parse_date
     from kjyd.collect import already_collected, check_in_date, ledger_rows, read_workbook
     from kjyd.ledger import Ledger
 
     app_state = state(ctx)
     plan = app_state.plan
     expected_month = _resolve_month(plan, month) if month else None
-    explicit = parse_date(day, "--date") if day else None
+    explicit = parse_date(day, what="--date") if day else None
     now = today()
 
     # Read and check every file before the ledger is opened: a bad file never costs a write.

@@ -27,9 +27,10 @@ _JSON_HELP = "输出 JSON（字段见 README），供脚本使用。"
 
 def resolve_as_of(plan: "Plan", text: str | None) -> date:
     """The as-of date the user asked for (default today), clamped to the plan period with a notice."""
-    from kjyd.clock import parse_date, today
+    from kjyd.clock import today
+    from kjyd.values import parse_date
 
-    day = today() if text is None else parse_date(text, "--as-of")
+    day = today() if text is None else parse_date(text, what="--as-of")
     if day < plan.start:
         output.notice(f"{day} 早于计划期（{plan.start} 至 {plan.end}），按计划期首日 {plan.start} 统计")
         return plan.start
