@@ -214,3 +214,10 @@ def test_snapshot_gives_the_same_report_as_full_history(seeded, plan, db_path, r
         for day in (date(2022, 2, 10), date(2022, 6, 14), date(2022, 6, 30)):
             snapshot = ledger.snapshot(plan.id, day)
             assert build_report(plan, snapshot, day) == build_report(plan, everything, day)
+
+
+@pytest.mark.parametrize("command", [["status"], ["export", "--month", "2022-06"]])
+def test_tolerance_that_is_not_a_number_is_one_chinese_line(run, command):
+    result = run(*command, "--tolerance", "abc")
+    assert result.exit_code == 1
+    assert result.stderr == '错误：--tolerance "abc" 不是数字\n'

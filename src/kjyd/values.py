@@ -84,6 +84,21 @@ def parse_month(text: str) -> str:
     return s
 
 
+def parse_tolerance(text: str | None) -> float:
+    """``--tolerance``: percentage points around 序时进度 that still count as 符合序时 (default 5)."""
+    from kjyd.report import DEFAULT_TOLERANCE
+
+    if text is None:
+        return DEFAULT_TOLERANCE
+    try:
+        value = parse_number(text, what="--tolerance")
+    except InputError as err:
+        raise InputError(f"--tolerance {err}") from None
+    if not 0 <= value <= 100:
+        raise InputError(f"--tolerance {value:g} 无效：应为 0 到 100 之间的百分点数，例如 5")
+    return value
+
+
 def parse_count(text: str, *, what: str) -> int:
     """A positive whole number such as ``--limit 20``."""
     s = _normalise(text)

@@ -38,8 +38,8 @@ def export_command(
         None, "--format", metavar="xlsx|csv",
         help="xlsx（默认，四个工作表）或 csv（推进情况表，UTF-8 带 BOM，每个目标一行）。",
     ),
-    tolerance: float = typer.Option(
-        5.0, "--tolerance", metavar="百分点",
+    tolerance: Optional[str] = typer.Option(
+        None, "--tolerance", metavar="百分点",
         help="与序时进度相差不超过多少个百分点算“符合序时”，默认 5。",
     ),
 ) -> None:
@@ -51,12 +51,12 @@ def export_command(
     from kjyd.divisions import default_month, month_in_plan
     from kjyd.ledger import Ledger, month_bounds
     from kjyd.report import build_report, report_months
+    from kjyd.values import parse_tolerance
 
     app_state = state(ctx)
     plan = app_state.plan
     month = month_in_plan(plan, month) if month else default_month(plan, today())
-    if not 0 <= tolerance <= 100:
-        raise InputError(f"--tolerance {tolerance:g} 无效：应为 0 到 100 之间的百分点数，例如 5")
+    tolerance = parse_tolerance(tolerance)
     fmt = _format(fmt, out)
     as_of = min(month_bounds(month)[1], plan.end)
     name = f"{plan.short_title}推进情况表_{month}.{fmt}"

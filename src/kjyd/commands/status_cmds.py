@@ -63,16 +63,6 @@ def _wanted_states(states: list[str], behind: bool) -> set[str] | None:
     return wanted or None
 
 
-def _tolerance(value: float | None) -> float:
-    from kjyd.report import DEFAULT_TOLERANCE
-
-    if value is None:
-        return DEFAULT_TOLERANCE
-    if not 0 <= value <= 100:
-        raise InputError(f"--tolerance {value:g} 无效：应为 0 到 100 之间的百分点数，例如 5")
-    return value
-
-
 def _print(renderable) -> None:
     console = output.console()
     console.print(renderable)
@@ -87,7 +77,7 @@ def status_command(
         None, "--state", metavar="状态", help="只看某种状态的任务，可重复：已完成、快于序时、符合序时、慢于序时、未填报。"
     ),
     behind: bool = typer.Option(False, "--behind", help="只看慢于序时和未填报的任务。"),
-    tolerance: Optional[float] = typer.Option(
+    tolerance: Optional[str] = typer.Option(
         None, "--tolerance", metavar="百分点", help="与序时进度相差多少个百分点以内算符合序时，默认 5。"
     ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
@@ -112,12 +102,13 @@ def status_command(
         raise InputError("--month 只能与 --missing 一起使用；查看某日的推进情况请用 --as-of")
     from kjyd.ledger import Ledger
     from kjyd.report import build_report
+    from kjyd.values import parse_tolerance
 
     app_state = state(ctx)
     plan = app_state.plan
     wanted_section = None if section is None else _section_number(plan, section)
     wanted_states = _wanted_states(states or [], behind)
-    tol = _tolerance(tolerance)
+    tol = parse_tolerance(tolerance)
     day = resolve_as_of(plan, as_of)
     with Ledger.open(app_state.db_path, write=False) as ledger:
         entries = ledger.snapshot(plan.id, day)
