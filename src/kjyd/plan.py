@@ -70,12 +70,16 @@ class Target:
         """The target as an office writes it: 科技成果转化中试基地10个左右, 不少于200个."""
         if self.implicit:
             return "定性任务（按工作进度%填报）"
+        return f"{self.name}{self.goal()}"
+
+    def goal(self, reach: str = "") -> str:
+        """The figure as the notice words it: 不少于200个, 10个左右, 2500亿元 (``reach`` + figure)."""
         amount = f"{format_number(self.value)}{self.unit}"
         if self.comparator == "at_least":
-            return f"{self.name}不少于{amount}"
+            return f"不少于{amount}"
         if self.comparator == "about":
-            return f"{self.name}{amount}左右"
-        return f"{self.name}{amount}"
+            return f"{amount}左右"
+        return f"{reach}{amount}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,12 +49,7 @@ def spark(values: Sequence[float | None], target: float) -> str:
 
 def amount(target: Target) -> str:
     """The target as the notice words it, without the name: 不少于200个, 10个左右, 达到2500亿元."""
-    text = f"{format_number(target.value)}{target.unit}"
-    if target.comparator == "at_least":
-        return f"不少于{text}"
-    if target.comparator == "about":
-        return f"{text}左右"
-    return f"达到{text}"
+    return target.goal(reach="达到")
 
 
 def _state(state: str) -> Text:
