@@ -20,6 +20,9 @@ Why it measures this way:
   this benchmark's own plan cache (``KJYD_CACHE_DIR`` in the temporary folder; see
   ``kjyd.plan_loader``) and the OS page cache. ``KJYD_TODAY`` pins the date to the plan's last day
   so the reports cover the whole year of history.
+* **With bytecode, like an installed kjyd.** ``PYTHONDONTWRITEBYTECODE`` is dropped for the
+  children and their ``.pyc`` files go to ``PYTHONPYCACHEPREFIX`` in the temporary folder (written
+  by the warm-up run), so no run pays for compiling source and the work tree is left untouched.
 
 A command the CLI does not have yet is reported as 未实现, never as a crash.
 """
@@ -81,6 +84,8 @@ class Bench:
 
 
 EMPTY_GROWTH = 1.25
+TOO_SLOW_S = 10.0
+"""A command whose warm-up run takes longer than this is reported as too slow, not timed 15 times."""
 
 
 def benches(kjyd: list[str], checkins: int, export_dir: Path) -> list[Bench]:
@@ -133,10 +138,12 @@ def measure(items: list[Bench], runs: int, env: dict[str, str], dbs: dict[str, P
     def child_env(bench: Bench) -> dict[str, str]:
         return {**env, "KJYD_DB": str(dbs[bench.db])} if bench.db else env
 
-    for bench in items:  # warm-up: plan cache, page cache; and find what does not exist yet
-        _, _, code = run_once(bench.args, child_env(bench), work, stderr_path)
+    for bench in items:  # warm-up: caches; and find what does not exist yet or is hopelessly slow
+        elapsed, _, code = run_once(bench.args, child_env(bench), work, stderr_path)
         if code != 0:
             bench.missing = why_missing(code, stderr_path.read_text(encoding="utf-8", errors="replace"))
+        elif elapsed > TOO_SLOW_S:
+            bench.missing = f"过慢：单次 {elapsed:.1f} 秒，未重复计时"
     live = [b for b in items if not b.missing]
     for round_no in range(runs):
         shift = round_no % len(live) if live else 0
@@ -245,16 +252,17 @@ def main(argv: list[str] | None = None) -> int:
         total, plan_id, end = info["total"], info["plan_id"], info["end"]
         built = time.perf_counter() - started
         (work / "export").mkdir()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KJYD_")}
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("KJYD_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(KJYD_CACHE_DIR=str(work / "cache"), KJYD_TODAY=end, KJYD_USER="基准测试",
-                   COLUMNS="120")
+                   COLUMNS="120", PYTHONPYCACHEPREFIX=str(work / "pycache"))
         items = benches(kjyd, args.checkins, work / "export")
         print(f"解释器：{sys.executable}（Python {sys.version.split()[0]}）")
         print(f"kjyd：{' '.join(kjyd)}")
         print(f"数据库：空库 + {total:,} 条填报（{plan_id} {args.checkins:,} 条，含已撤销、仅说明；"
               f"另一计划 {total - args.checkins:,} 条），生成用时 {built:.1f} 秒")
-        print(f"每个命令先运行一次不计时（预热计划缓存 KJYD_CACHE_DIR={work / 'cache'} 与磁盘缓存），"
-              f"再交替计时 {args.runs} 次；KJYD_TODAY={end}")
+        print(f"每个命令先运行一次不计时（预热计划缓存 KJYD_CACHE_DIR={work / 'cache'}、"
+              f"字节码 PYTHONPYCACHEPREFIX 与磁盘缓存），再交替计时 {args.runs} 次；KJYD_TODAY={end}")
         print()
         measure(items, args.runs, env, dbs, work)
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -77,6 +77,23 @@ _COLUMNS = (
 _RECORD_FIELDS = ("plan_id", "target_id", "date", "value", "note", "who", "problems", "next_steps", "source")
 
 
+
+def _plan_targets(plan: str) -> str:
+    """CTEs ending in ``targets(target_id)``: the distinct targets that have check-ins in a plan.
+
+    A loose index scan (smallest target id, then the next larger one, …): one index seek per
+    target instead of ``SELECT DISTINCT``, which reads every index entry of the plan and so grew
+    with the history. ``plan`` is the SQL parameter holding the plan id (``:plan`` or ``?``);
+    the query that uses these CTEs must start ``WITH RECURSIVE``.
+    """
+    return (
+        f"walk(target_id) AS (SELECT MIN(target_id) FROM checkins WHERE plan_id = {plan} "
+        f"UNION ALL SELECT (SELECT MIN(c.target_id) FROM checkins c WHERE c.plan_id = {plan} "
+        "AND c.target_id > w.target_id) FROM walk w WHERE w.target_id IS NOT NULL), "
+        "targets(target_id) AS (SELECT target_id FROM walk WHERE target_id IS NOT NULL)"
+    )
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -406,7 +423,7 @@ class Ledger:
         picks = [pick.format(extra=extra) for extra in ("AND x.value IS NOT NULL", "", "AND x.note != ''")]
         union = " UNION ".join(f"SELECT {p} FROM targets t" for p in picks)
         return self._select(
-            f"WITH targets AS (SELECT DISTINCT target_id FROM checkins WHERE plan_id = :plan) "
+            f"WITH RECURSIVE {_plan_targets(':plan')} "
             f"SELECT {_COLUMNS} FROM checkins WHERE id IN ({union}) ORDER BY id DESC",
             {"plan": plan_id, "as_of": as_of.isoformat()},
         )
@@ -421,13 +438,12 @@ class Ledger:
         ends = {month: month_bounds(month)[1] for month in months}
         values_sql = ", ".join("(?)" for _ in ends)
         rows = self._select(
-            f"WITH ends(d) AS (VALUES {values_sql}), "
-            f"targets AS (SELECT DISTINCT target_id FROM checkins WHERE plan_id = ?) "
+            f"WITH RECURSIVE ends(d) AS (VALUES {values_sql}), {_plan_targets('?')} "
             f"SELECT {_COLUMNS} FROM checkins WHERE id IN ("
             "SELECT (SELECT x.id FROM checkins x WHERE x.plan_id = ? AND x.target_id = t.target_id "
             "AND x.date <= ends.d AND x.withdrawn_at IS NULL AND x.value IS NOT NULL "
             "ORDER BY x.date DESC, x.id DESC LIMIT 1) FROM ends, targets t)",
-            [*(d.isoformat() for d in ends.values()), plan_id, plan_id],
+            [*(d.isoformat() for d in ends.values()), plan_id, plan_id, plan_id],
         )
         by_target: dict[str, list[Entry]] = {}
         for entry in rows:

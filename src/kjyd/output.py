@@ -28,11 +28,16 @@ def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     width = os.environ.get("KJYD_WIDTH") or os.environ.get("COLUMNS")
+    # markup/emoji off: cells hold users' own words, and a note like "[/x] 已完成" or ":smile:"
+    # must print as typed (with markup on it raised MarkupError); it also skips parsing every
+    # cell and importing rich's emoji table. Styles are set with rich Text objects instead.
     return Console(
         stderr=stderr,
         width=int(width) if width and width.isdigit() else None,
         highlight=False,
         soft_wrap=False,
+        markup=False,
+        emoji=False,
     )
 
 
