@@ -428,6 +428,46 @@ class Ledger:
             {"plan": plan_id, "as_of": as_of.isoformat()},
         )
 
+    def recent(self, plan_id: str, target_ids: Iterable[str], as_of: date, limit: int) -> tuple[list[Entry], int]:
+        """The check-ins ``kjyd show`` needs to list the ``limit`` newest of these targets.
+
+        Returns (entries, total): the ``limit`` newest check-ins dated on or before ``as_of`` by
+        (date, id), withdrawn included; for each target the counting check-in with a value just
+        before the oldest of them (so 变化 of every listed row is computed exactly); the
+        :meth:`snapshot` rows of these targets (their current value, last update and note); and
+        the number of check-ins dated on or before ``as_of`` in all. Every step is an indexed
+        seek, so a task with years of history costs the same as one with a month.
+        """
+        ids = list(target_ids)
+        day = as_of.isoformat()
+        newest = [
+            entry for target_id in ids for entry in self._select(
+                f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND target_id = ? AND date <= ? "
+                "ORDER BY date DESC, id DESC LIMIT ?", (plan_id, target_id, day, int(limit)))
+        ]
+        newest.sort(key=lambda e: (e.date, e.id), reverse=True)
+        window = newest[:limit]
+        found = {e.id: e for e in window}
+        if window:
+            oldest = window[-1]
+            for target_id in ids:
+                found.update((e.id, e) for e in self._select(
+                    f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND target_id = ? "
+                    "AND withdrawn_at IS NULL AND value IS NOT NULL AND (date < ? OR (date = ? AND id < ?)) "
+                    "ORDER BY date DESC, id DESC LIMIT 1",
+                    (plan_id, target_id, oldest.date.isoformat(), oldest.date.isoformat(), oldest.id)))
+        wanted = set(ids)
+        found.update((e.id, e) for e in self.snapshot(plan_id, as_of) if e.target_id in wanted)
+        total = 0
+        if self._conn is not None and ids:
+            try:
+                total = self._conn.execute(
+                    f"SELECT COUNT(*) FROM checkins WHERE plan_id = ? AND target_id IN ({', '.join('?' * len(ids))}) "
+                    "AND date <= ?", (plan_id, *ids, day)).fetchone()[0]
+            except sqlite3.Error as err:
+                raise _translate(err, self.path) from None
+        return sorted(found.values(), key=lambda e: e.id, reverse=True), total
+
     def month_end_values(self, plan_id: str, months: list[str]) -> dict[str, dict[str, float]]:
         """``{target_id: {"2022-01": value as of that month's last day, …}}`` in one query.
 

@@ -117,6 +117,8 @@ class TaskDetail:
     """"YYYY-MM" from the plan's first month to as_of's month."""
     month_values: dict[str, tuple[float | None, ...]]
     """Per target id, its value at the end of each of ``months`` (as_of for the last one)."""
+    history_total: int | None = None
+    """How many check-ins there are up to as_of in all, when ``history`` lists only the newest."""
 
 
 def _by_target(plan: Plan, entries: Iterable[Entry]) -> dict[str, list[Entry]]:
@@ -229,8 +231,13 @@ def _history(grouped: Mapping[str, list[Entry]], targets: Mapping[str, Target], 
 
 def build_task_detail(plan: Plan, task: Task, entries: Iterable[Entry], as_of: date,
                       month_end_values: Mapping[str, Mapping[str, float | None]],
-                      tolerance: float = DEFAULT_TOLERANCE) -> TaskDetail:
+                      tolerance: float = DEFAULT_TOLERANCE, *, history_limit: int | None = None,
+                      history_total: int | None = None) -> TaskDetail:
     """One task for ``kjyd show``: its row, full history and month-end values.
+
+    With ``history_limit`` only the newest that many history rows are kept; ``entries`` may then
+    be :meth:`kjyd.ledger.Ledger.recent` instead of the whole history, and ``history_total``
+    (its count) is passed through for the renderer to say how many are not listed.
 
     ``entries`` must be the task's whole history (withdrawn included) so that 变化 can be computed
     against the previous check-in; ``month_end_values`` is ``{target_id: {"2022-01": value}}`` as
@@ -256,7 +263,8 @@ def build_task_detail(plan: Plan, task: Task, entries: Iterable[Entry], as_of: d
         expected_percent=expected,
         tolerance=tolerance,
         row=task_row(task, rows),
-        history=_history(grouped, targets, as_of, current),
+        history=_history(grouped, targets, as_of, current)[:history_limit],
         months=tuple(months),
         month_values=values,
+        history_total=history_total,
     )

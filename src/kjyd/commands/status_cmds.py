@@ -134,14 +134,21 @@ def status_command(
     _print(status_view(report, tasks, headlines, output.console().width))
 
 
+SHOW_HISTORY = 20
+"""Check-ins ``kjyd show`` lists by default: a screenful; ``--all``, ``--json`` and ``kjyd log`` give every one."""
+
+
 @command("show")
 def show_command(
     ctx: typer.Context,
     task: str = typer.Argument(..., metavar="任务", help="任务编号，如 十三、（十三）或 13。"),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help=_AS_OF_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+    show_all: bool = typer.Option(
+        False, "--all", help=f"列出全部填报记录（默认只列最近 {SHOW_HISTORY} 条；--json 总是输出全部）。"
+    ),
 ) -> None:
-    """查看一项任务：通知原文、各目标的完成情况、逐月走势和全部填报记录（含已撤销的）。
+    """查看一项任务：通知原文、各目标的完成情况、逐月走势和最近的填报记录（含已撤销的；--all 列出全部）。
 
     示例：kjyd show 十三 --as-of 2022-06-30
     """
@@ -153,10 +160,16 @@ def show_command(
     found = plan.find_task(task)
     day = resolve_as_of(plan, as_of)
     ids = [t.id for t in found.targets]
+    limit = None if as_json or show_all else SHOW_HISTORY
+    total = None
     with Ledger.open(app_state.db_path, write=False) as ledger:
-        entries = ledger.entries(plan.id, target_ids=ids, include_withdrawn=True)
+        if limit is None:
+            entries = ledger.entries(plan.id, target_ids=ids, include_withdrawn=True)
+        else:  # a task can have thousands of check-ins: read only the newest and what they need
+            entries, total = ledger.recent(plan.id, ids, day, limit)
         month_ends = ledger.month_end_values(plan.id, report_months(plan, day))
-    detail = build_task_detail(plan, found, entries, day, month_ends)
+    detail = build_task_detail(plan, found, entries, day, month_ends, history_limit=limit,
+                               history_total=total)
     if as_json:
         from kjyd.render.json_out import dumps, task_data
 

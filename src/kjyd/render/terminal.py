@@ -279,6 +279,10 @@ def task_view(detail: TaskDetail, width: int) -> Group:
                                    _months_table(detail), Text("")]
     if detail.history:
         parts.append(_history_table(detail, narrow))
+        total = detail.history_total or 0
+        if total > len(detail.history):
+            parts.append(Text(f"共 {total} 条填报记录，以上为最近 {len(detail.history)} 条；"
+                              f"列出全部：kjyd show {task.label} --all", style="dim"))
     else:
         parts.append(Text("尚无填报记录。"))
     return Group(*parts)
