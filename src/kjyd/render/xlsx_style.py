@@ -103,13 +103,16 @@ def title_row(ws: Worksheet, row: int, value: str, columns: int, size: int = 16)
 def body_cells(ws: Worksheet, first_row: int, last_row: int, columns: int,
                centred: frozenset[int] = frozenset()) -> None:
     """Borders, 仿宋 and wrapping for the table body; ``centred`` columns are centred."""
+    # One style object of each kind for the whole body: building a Font/Alignment per cell (and
+    # openpyxl hashing each to find it in the workbook's style table) dominated large exports.
+    font = body_font()
+    aligned = {h: Alignment(horizontal=h, vertical="center", wrap_text=True) for h in (None, "center")}
     for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=columns):
         for cell in row:
             cell.border = BORDER
             if cell.font is None or cell.font.name != BODY_FONT:
-                cell.font = body_font()
-            horizontal = "center" if cell.column in centred else None
-            cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+                cell.font = font
+            cell.alignment = aligned["center" if cell.column in centred else None]
 
 
 def widths(ws: Worksheet, values: list[float]) -> None:
