@@ -242,27 +242,25 @@ def _print_table(plan: "Plan", entries: list["Entry"]) -> None:
     from rich import box
     from rich.table import Table
 
-    from kjyd.numerals import format_task
     from kjyd.render.terminal import entry_text
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    fixed = dict(no_wrap=True)  # ids, dates and states must never be cut
+    fixed = dict(no_wrap=True)  # ids, dates, values and states must never be cut
     table.add_column("编号", justify="right", **fixed)
     table.add_column("日期", **fixed)
-    table.add_column("任务", **fixed)
-    table.add_column("目标", ratio=3, overflow="fold")
+    # The target's label (十三.1) names its task, so no separate 任务 column: at 80 columns the
+    # names and notes need the room.
+    table.add_column("任务·目标", ratio=3, min_width=8, overflow="fold")
     table.add_column("数值", justify="right", **fixed)
-    table.add_column("说明", ratio=2, overflow="fold")
-    table.add_column("填报人", ratio=1, overflow="fold")
-    table.add_column("录入时间", **fixed)
+    table.add_column("说明", ratio=3, min_width=8, overflow="fold")
+    table.add_column("填报人", ratio=1, min_width=4, overflow="fold")
+    table.add_column("录入时间", min_width=10)  # wraps to date / time when narrow
     table.add_column("状态", **fixed)
     for e in entries:
         target = _known(plan, e.target_id)
-        task = format_task(target.task) if target and target.task else ""
         name = f"{target.label} {target.name}" if target else e.target_id
-        value = _amount(target, e.value)
         table.add_row(
-            str(e.id), str(e.date), task, name, value, entry_text(e), e.who,
+            str(e.id), str(e.date), name, _amount(target, e.value), entry_text(e), e.who,
             e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             "已撤销" if e.withdrawn else "有效",
             style="dim" if e.withdrawn else None,
