@@ -187,6 +187,18 @@ def test_any_typed_text_survives_the_workbook(value):
     assert openpyxl.load_workbook(buffer).active["A1"].value == value
 
 
+def test_text_beyond_excel_cell_limit_is_cut_with_a_marker_not_left_to_break_the_file():
+    from kjyd.render.xlsx_style import CELL_LIMIT, text
+
+    wb = openpyxl.Workbook()
+    text(wb.active["A1"], "进展" * CELL_LIMIT)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    value = openpyxl.load_workbook(buffer).active["A1"].value
+    assert len(value) == CELL_LIMIT
+    assert value.startswith("进展进展") and f"共{2 * CELL_LIMIT}字" in value
+
+
 def test_trend_sheet_month_end_values(run, seeded, tmp_path, plan):
     export(run)
     ws = openpyxl.load_workbook(tmp_path / XLSX)["月度走势"]

@@ -47,6 +47,10 @@ def body_font(**kwargs) -> Font:
     return Font(name=BODY_FONT, size=BODY_SIZE, **kwargs)
 
 
+CELL_LIMIT = 32_767
+"""Characters Excel allows in one cell."""
+
+
 def text(cell: Cell, value: str) -> Cell:
     """Store ``value`` exactly as typed, as text, even when it looks like a formula (=SUM(…)).
 
@@ -58,6 +62,11 @@ def text(cell: Cell, value: str) -> Cell:
         cell.value = None
         return cell
     value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if len(value) > CELL_LIMIT:
+        # Excel refuses to open a workbook with a longer cell. Only a cell that gathers many notes
+        # (本月进展) can get there; each note is still whole in its own row of 填报记录.
+        marker = f"…（共{len(value)}字，超出单元格上限，其余见“填报记录”或 kjyd log）"
+        value = value[: CELL_LIMIT - len(marker)] + marker
     cell.value = value
     cell.data_type = "s"
     if value.startswith(("=", "+", "-", "@")):
