@@ -10,8 +10,9 @@ from rich.text import Text
 from kjyd.render.columns import Column, cell_lines, fold, layout
 
 
-def plain(lines: list[Text]) -> list[str]:
-    return [line.plain for line in lines]
+def plain(lines: list) -> list[str]:
+    """Screen lines (Text) or cell lines ((text, styles) pieces) as plain strings."""
+    return [line.plain if isinstance(line, Text) else line[0] for line in lines]
 
 
 def test_cjk_counts_two_cells_and_columns_line_up():

@@ -11,7 +11,7 @@ same screen.
 
 A table is a list of :class:`Column` and rows of cells (``str`` or ``Text``; ``\\n`` starts a new
 line within a cell). :func:`layout` returns one ``Text`` per screen line, none wider than the
-width it was given and without trailing spaces.
+width it was given and without trailing spaces; :class:`Lines` prints them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len, get_character_cell_size
-from rich.text import Text
+from rich.text import Span, Text
 
 GAP = "  "
 """Space between two columns."""
@@ -95,15 +95,28 @@ def fold(text: Text, width: int) -> list[Text]:
     return lines
 
 
-def cell_lines(cell: Cell, width: int, overflow: str) -> list[Text]:
+Piece = tuple[str, list[Span]]
+"""One line of a cell: its characters and their styles. Lines are assembled from pieces as plain
+strings, because building them with ``Text.append`` took as long as the rest of the layout."""
+
+
+def _piece(text: Text) -> Piece:
+    spans = text.spans
+    return text.plain, [Span(0, len(text), text.style), *spans] if text.style else spans
+
+
+def cell_lines(cell: Cell, width: int, overflow: str) -> list[Piece]:
     """A cell as the lines it takes in a column ``width`` cells wide."""
+    plain = cell.plain if isinstance(cell, Text) else cell
+    if "\n" not in plain and cell_len(plain) <= width:  # the usual case: fits as it is
+        return [_piece(cell) if isinstance(cell, Text) else (cell, [])]
     text = cell.copy() if isinstance(cell, Text) else Text(cell)
-    lines = list(text.split("\n")) if "\n" in text.plain else [text]
+    lines = list(text.split("\n")) if "\n" in plain else [text]
     if overflow == "fold":
         lines = [piece for line in lines for piece in fold(line, width)]
     for line in lines:
         line.truncate(width, overflow="crop" if overflow == "fold" else overflow)
-    return lines
+    return [_piece(line) for line in lines]
 
 
 def layout(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int,
@@ -122,19 +135,39 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
     return lines
 
 
-def _line(columns: Sequence[Column], widths: Sequence[int], cells: Sequence[list[Text]], index: int,
+class Lines:
+    """Laid-out lines for ``console.print``: each is known to fit, so they are rendered as they are
+    instead of being wrapped again by rich (which cost as much as laying them out)."""
+
+    def __init__(self, lines: list[Text]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console, options):
+        for line in self.lines:
+            yield from line.render(console, end="\n")
+
+
+def _line(columns: Sequence[Column], widths: Sequence[int], cells: Sequence[list[Piece]], index: int,
           width: int) -> Text:
-    line = Text(no_wrap=True)
+    parts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
     for i, (col, w, lines) in enumerate(zip(columns, widths, cells)):
-        piece = lines[index] if index < len(lines) else Text()
-        pad = " " * (w - piece.cell_len)
+        plain, styles = lines[index] if index < len(lines) else ("", [])
+        pad = " " * (w - cell_len(plain))
         if i:
-            line.append(GAP)
+            parts.append(GAP)
+            offset += len(GAP)
         if col.align == "right":
-            line.append(pad)
-        line.append_text(piece)
+            parts.append(pad)
+            offset += len(pad)
+        parts.append(plain)
+        spans += [Span(start + offset, end + offset, style) for start, end, style in styles]
+        offset += len(plain)
         if col.align != "right":
-            line.append(pad)
+            parts.append(pad)
+            offset += len(pad)
+    line = Text("".join(parts), spans=spans, no_wrap=True)
     if line.cell_len > width:
         line.truncate(width)
     line.rstrip()

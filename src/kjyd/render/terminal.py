@@ -18,7 +18,7 @@ from rich.text import Text
 
 from kjyd.output import STATE_STYLES
 from kjyd.plan import Plan, Target, format_number
-from kjyd.render.columns import Cell, Column, layout
+from kjyd.render.columns import Cell, Column, Lines, layout
 from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow
 
 NARROW = 80
@@ -167,9 +167,9 @@ def status_view(report: Report, tasks: Sequence[TaskRow], headlines: Sequence[tu
     """The whole ``kjyd status`` screen: header, summary, 主要目标, then the tasks by section."""
     parts = [header(report.plan, report.as_of, report.expected_percent), Text(report.summary)]
     if headlines:
-        parts += [Text(""), *headline_table(report, headlines, width)]
+        parts += [Text(""), Lines(headline_table(report, headlines, width))]
     for table in section_tables(report, tasks, width):
-        parts += [Text(""), *table]
+        parts += [Text(""), Lines(table)]
     if not tasks and not headlines:
         parts += [Text(""), Text("没有符合筛选条件的任务。")]
     return Group(*parts)
@@ -245,9 +245,10 @@ def task_view(detail: TaskDetail, width: int) -> Group:
         f"截至 {detail.as_of.isoformat()}　序时进度 {detail.expected_percent:.1f}%　完成率 {percent}　状态 ",
         _state(detail.row.state),
     ))
-    parts += [Text(""), *_targets_table(detail, width), Text(""), *_months_table(detail, width), Text("")]
+    parts += [Text(""), Lines(_targets_table(detail, width)), Text(""), Lines(_months_table(detail, width)),
+              Text("")]
     if detail.history:
-        parts += _history_table(detail, width)
+        parts.append(Lines(_history_table(detail, width)))
         total = detail.history_total or 0
         if total > len(detail.history):
             parts.append(Text(f"共 {total} 条填报记录，以上为最近 {len(detail.history)} 条；"
