@@ -41,10 +41,11 @@ def write_workbook(
     from the period start to the chosen month; ``month_end_values``: {target_id: {month: value}}.
     """
     wb = Workbook()
-    _progress_sheet(wb.active, report, month_entries)
-    _headline_sheet(wb.create_sheet(SHEETS[1]), report)
-    trend_sheet(wb.create_sheet(SHEETS[2]), report, months, month_end_values)
-    record_sheet(wb.create_sheet(SHEETS[3]), report, month_entries)
+    looks = st.Looks(wb.active)
+    _progress_sheet(wb.active, looks, report, month_entries)
+    _headline_sheet(wb.create_sheet(SHEETS[1]), looks, report)
+    trend_sheet(wb.create_sheet(SHEETS[2]), looks, report, months, month_end_values)
+    record_sheet(wb.create_sheet(SHEETS[3]), looks, report, month_entries)
     wb.save(stream)
 
 
@@ -56,7 +57,7 @@ def as_of_text(report: Report) -> str:
 # --- 推进情况 ------------------------------------------------------------------------------------
 
 
-def _progress_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -> None:
+def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry]) -> None:
     """One row per target; the task's cells merged over its rows, 板块 over the section's rows."""
     ws.title = SHEETS[0]
     columns = len(PROGRESS_HEADERS)
@@ -64,13 +65,13 @@ def _progress_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -
     st.title_row(
         ws, 2, f"序时进度：{report.expected_percent:.1f}%。{report.summary}", columns, size=11
     )
-    st.header_row(ws, 3, PROGRESS_HEADERS)
+    st.header_row(ws, looks, 3, PROGRESS_HEADERS)
     row = 4
     sections: dict[str, list[int]] = {}
     blocks = []
     for item in progress_tasks(report, month_entries):
         first, row = row, row + len(item.row.targets)
-        _task_rows(ws, item, first, row - 1, report.expected_percent)
+        _task_rows(ws, looks, item, first, row - 1, report.expected_percent)
         sections.setdefault(item.section, []).extend(range(first, row))
         blocks.append((first, row - 1))
     for heading, rows in sections.items():
@@ -82,7 +83,8 @@ def _progress_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -
     st.keep_together(ws, blocks, PROGRESS_WIDTHS, 4, 3)
 
 
-def _task_rows(ws: Worksheet, item: ProgressTask, first: int, last: int, expected: float) -> None:
+def _task_rows(ws: Worksheet, looks: st.Looks, item: ProgressTask, first: int, last: int,
+               expected: float) -> None:
     task = item.row.task
     task_cells = {
         "序号": task.label,
@@ -94,14 +96,18 @@ def _task_rows(ws: Worksheet, item: ProgressTask, first: int, last: int, expecte
         "牵头处室": "、".join(task.lead_divisions),
         "配合处室": "、".join(task.support_divisions),
     }
+    task_looks = {
+        _COL[name]: looks.body(_COL[name] in _PROGRESS_CENTRED, st.DATE if name == "最近更新" else "General")
+        for name in PROGRESS_HEADERS
+        if name not in TARGET_COLUMNS
+    }
     for row, target_row in enumerate(item.row.targets, start=first):
-        _target_cells(ws, row, target_row, expected)
+        _target_cells(ws, looks, row, target_row, expected)
+        for column, look in task_looks.items():  # the task's cells, merged below: bordered alike
+            st.put(ws, row, column, None, look)
     for name, value in task_cells.items():
         st.text(ws.cell(row=first, column=_COL[name]), value)
     ws.cell(row=first, column=_COL["最近更新"], value=item.row.last_date)
-    st.body_cells(ws, first, last, len(PROGRESS_HEADERS), centred=_PROGRESS_CENTRED)
-    for row in range(first, last + 1):
-        ws.cell(row=row, column=_COL["最近更新"]).number_format = st.DATE
     for name in PROGRESS_HEADERS:
         if name not in TARGET_COLUMNS and name != "板块":
             _merge_column(ws, _COL[name], first, last)
@@ -110,7 +116,7 @@ def _task_rows(ws: Worksheet, item: ProgressTask, first: int, last: int, expecte
 
 def _merge_column(ws: Worksheet, column: int, first: int, last: int) -> None:
     if last > first:
-        ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+        st.merge(ws, first, column, last, column)
 
 
 _PROGRESS_CENTRED = frozenset(
@@ -118,20 +124,21 @@ _PROGRESS_CENTRED = frozenset(
 )
 
 
-def _target_cells(ws: Worksheet, row: int, target_row: TargetRow, expected: float) -> None:
+def _target_cells(ws: Worksheet, looks: st.Looks, row: int, target_row: TargetRow,
+                  expected: float) -> None:
     target = target_row.target
-    st.text(ws.cell(row=row, column=_COL["量化目标"]), target.wording())
-    done = ws.cell(row=row, column=_COL["累计完成"], value=target_row.value)
-    done.number_format = st.number_format(target.unit, target_row.value)
-    _percent(ws.cell(row=row, column=_COL["完成率"]), target_row.percent)
-    _percent(ws.cell(row=row, column=_COL["序时进度"]), expected)
-    st.state_cell(ws.cell(row=row, column=_COL["进度状态"]), target_row.state)
+    st.put_text(ws, row, _COL["量化目标"], target.wording(), looks.body())
+    st.put(ws, row, _COL["累计完成"], target_row.value,
+           looks.body(fmt=st.number_format(target.unit, target_row.value)))
+    _percent(ws, looks, row, _COL["完成率"], target_row.percent)
+    _percent(ws, looks, row, _COL["序时进度"], expected)
+    st.put(ws, row, _COL["进度状态"], target_row.state, looks.state(target_row.state))
 
 
-def _percent(cell, percent: float | None) -> None:
+def _percent(ws: Worksheet, looks: st.Looks, row: int, column: int, percent: float | None) -> None:
     """完成率 is stored as a fraction (0.8) shown as 80.0%, so it stays a number."""
-    cell.value = None if percent is None else percent / 100
-    cell.number_format = st.PERCENT
+    value = None if percent is None else percent / 100
+    st.put(ws, row, column, value, looks.body(centred=True, fmt=st.PERCENT))
 
 
 def _fit_heights(ws: Worksheet, first: int, last: int, task_cells: dict[str, str]) -> None:
@@ -162,27 +169,25 @@ HEADLINE_HEADERS = ("序号", "指标", "目标值", "单位", "累计完成", "
 HEADLINE_WIDTHS = [6, 34, 10, 8, 12, 10, 10, 10, 10]
 
 
-def _headline_sheet(ws: Worksheet, report: Report) -> None:
+def _headline_sheet(ws: Worksheet, looks: st.Looks, report: Report) -> None:
     columns = len(HEADLINE_HEADERS)
     st.title_row(ws, 1, f"{report.plan.short_title}主要目标完成情况（{as_of_text(report)}）", columns)
-    st.header_row(ws, 2, HEADLINE_HEADERS)
+    st.header_row(ws, looks, 2, HEADLINE_HEADERS)
+    centred = looks.body(centred=True)
     for index, (headline, target_row) in enumerate(zip(report.plan.headlines, report.headlines)):
         row = 3 + index
         target = target_row.target
-        ws.cell(row=row, column=1, value=index + 1)
-        st.text(ws.cell(row=row, column=2), headline.name)
-        ws.cell(row=row, column=3, value=target.value).number_format = st.number_format("", target.value)
-        ws.cell(row=row, column=4, value=target.unit)
-        ws.cell(row=row, column=5, value=target_row.value).number_format = st.number_format(
-            "", target_row.value
-        )
-        _percent(ws.cell(row=row, column=6), target_row.percent)
-        _percent(ws.cell(row=row, column=7), report.expected_percent)
-        st.state_cell(ws.cell(row=row, column=8), target_row.state)
-        ws.cell(row=row, column=9, value=target.label)
+        st.put(ws, row, 1, index + 1, centred)
+        st.put_text(ws, row, 2, headline.name, looks.body())
+        st.put(ws, row, 3, target.value, looks.body(True, st.number_format("", target.value)))
+        st.put(ws, row, 4, target.unit, centred)
+        st.put(ws, row, 5, target_row.value, looks.body(True, st.number_format("", target_row.value)))
+        _percent(ws, looks, row, 6, target_row.percent)
+        _percent(ws, looks, row, 7, report.expected_percent)
+        st.put(ws, row, 8, target_row.state, looks.state(target_row.state))
+        st.put(ws, row, 9, target.label, centred)
         ws.row_dimensions[row].height = st.height_for(1)
     last = 2 + len(report.headlines)
-    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 3, 4, 5, 6, 7, 8, 9}))
     st.widths(ws, HEADLINE_WIDTHS)
     ws.freeze_panes = "A3"
     st.page_setup(ws, "2:2", columns, last, 2)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from openpyxl.styles import Alignment
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kjyd.entries import Entry
@@ -20,37 +21,39 @@ from kjyd.report import Report
 
 
 def trend_sheet(
-    ws: Worksheet, report: Report, months: list[str], values: dict[str, dict[str, float]]
+    ws: Worksheet,
+    looks: st.Looks,
+    report: Report,
+    months: list[str],
+    values: dict[str, dict[str, float]],
 ) -> None:
     """Month-end values of every quantitative target, the chosen month (last column) highlighted."""
     headers = ["编号", "指标", "目标值", "单位"] + [f"{int(m[5:])}月" for m in months] + ["本月变化"]
     columns = len(headers)
     st.title_row(ws, 1, f"{report.plan.short_title}量化目标月度走势（月末累计值）", columns)
-    st.header_row(ws, 2, headers)
+    st.header_row(ws, looks, 2, headers)
     chosen = 4 + len(months)
-    ws.cell(row=2, column=chosen).fill = st.MONTH_FILL
+    st.put(ws, 2, chosen, headers[chosen - 1], looks.header(st.MONTH_FILL))
+    month_fill = st.MONTH_FILL.fgColor.rgb
     targets = [t for t in report.plan.targets if not t.implicit]
     for index, target in enumerate(targets):
         row = 3 + index
-        st.text(ws.cell(row=row, column=1), target.label)
-        st.text(ws.cell(row=row, column=2), target.name)
-        ws.cell(row=row, column=3, value=target.value).number_format = st.number_format("", target.value)
-        ws.cell(row=row, column=4, value=target.unit)
+        st.put_text(ws, row, 1, target.label, looks.body(centred=True))
+        st.put_text(ws, row, 2, target.name, looks.body())
+        st.put(ws, row, 3, target.value, looks.body(fmt=st.number_format("", target.value)))
+        st.put(ws, row, 4, target.unit, looks.body(centred=True))
         series = [values.get(target.id, {}).get(m) for m in months]
-        for offset, value in enumerate(series):
-            cell = ws.cell(row=row, column=5 + offset, value=value)
-            cell.number_format = st.number_format("", value)
         change = _change(series)
-        cell = ws.cell(row=row, column=columns, value=change)
-        cell.number_format = st.number_format("", change)
+        for column, value in enumerate(series, start=5):
+            fmt = st.number_format("", value)
+            if column == chosen:  # the chosen month: highlighted, bold when it moved
+                look = looks.body(fmt=fmt, fill=month_fill, **({"bold": True} if change else {}))
+            else:
+                look = looks.body(fmt=fmt)
+            st.put(ws, row, column, value, look)
+        st.put(ws, row, columns, change, looks.body(fmt=st.number_format("", change)))
         ws.row_dimensions[row].height = st.height_for(1)
     last = 2 + len(targets)
-    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 4}))
-    for row in range(3, last + 1):
-        cell = ws.cell(row=row, column=chosen)
-        cell.fill = st.MONTH_FILL
-        if ws.cell(row=row, column=columns).value:
-            cell.font = st.body_font(bold=True)
     st.widths(ws, [7, 30, 10, 7] + [9] * len(months) + [10])
     ws.freeze_panes = "C3"
     st.page_setup(ws, "2:2", columns, last, 2)
@@ -73,46 +76,57 @@ RECORD_HEADERS = (
 RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 36, 20, 20, 9, 16, 8]
 
 
-def record_sheet(ws: Worksheet, report: Report, month_entries: list[Entry]) -> None:
+def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry]) -> None:
     columns = len(RECORD_HEADERS)
     day = report.as_of
     st.title_row(ws, 1, f"{report.plan.short_title}{day.year}年{day.month}月填报记录", columns)
-    st.header_row(ws, 2, RECORD_HEADERS)
+    st.header_row(ws, looks, 2, RECORD_HEADERS)
     entries = oldest_first(month_entries)
-    for index, entry in enumerate(entries):
-        row = 3 + index
-        target = target_of(report.plan, entry.target_id)
-        ws.cell(row=row, column=1, value=entry.id)
-        ws.cell(row=row, column=2, value=entry.date).number_format = st.DATE
-        st.text(ws.cell(row=row, column=3), _task_name(report, target))
-        st.text(ws.cell(row=row, column=4), _target_name(entry, target))
-        ws.cell(row=row, column=5, value=entry.value).number_format = st.number_format("", entry.value)
-        ws.cell(row=row, column=6, value=target.unit if target else "")
-        for column, value in ((7, entry.note), (8, entry.problems), (9, entry.next_steps)):
-            st.text(ws.cell(row=row, column=column), value)
-        st.text(ws.cell(row=row, column=10), entry.who)
-        ws.cell(row=row, column=11, value=_local(entry.recorded_at)).number_format = st.DATETIME
-        lines = max(
-            st.lines_needed(ws.cell(row=row, column=column).value, RECORD_WIDTHS[column - 1])
-            for column in (3, 4, 7, 8, 9)
-        )
-        ws.row_dimensions[row].height = st.height_for(lines)
+    for row, entry in enumerate(entries, start=3):
+        _record_row(ws, looks, row, report, entry)
     last = 2 + len(entries)
-    st.body_cells(ws, 3, last, columns, centred=frozenset({1, 2, 6, 10, 11, 12}))
-    for index, entry in enumerate(entries):
-        row = 3 + index
-        st.state_cell(ws.cell(row=row, column=12), "已撤销" if entry.withdrawn else "有效")
-        if entry.withdrawn:  # still listed (nothing is hidden), visibly struck out
-            for column in range(2, 10):
-                ws.cell(row=row, column=column).font = st.body_font(strike=True, color="808080")
     if not entries:
-        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=columns)
+        st.merge(ws, 3, 1, 3, columns)
         cell = ws.cell(row=3, column=1, value=f"{day.year}年{day.month}月没有填报记录")
         cell.font = st.body_font(color="595959")
         cell.alignment = Alignment(horizontal="center")
     st.widths(ws, RECORD_WIDTHS)
     ws.freeze_panes = "A3"
     st.page_setup(ws, "2:2", columns, last, 2)
+
+
+_RECORD_CENTRED = frozenset({1, 2, 6, 10, 11, 12})
+_STRUCK = {"strike": True, "color": "808080"}
+"""A withdrawn check-in's 日期 … 下一步计划: still listed (nothing is hidden), visibly struck out."""
+
+
+def _record_row(ws: Worksheet, looks: st.Looks, row: int, report: Report, entry: Entry) -> None:
+    """One check-in; every cell written once with its final look (there can be tens of thousands)."""
+    target = target_of(report.plan, entry.target_id)
+    struck = _STRUCK if entry.withdrawn else {}
+
+    def look(column: int, fmt: str = "General") -> StyleArray:
+        return looks.body(column in _RECORD_CENTRED, fmt, **(struck if 2 <= column <= 9 else {}))
+
+    st.put(ws, row, 1, entry.id, look(1))
+    st.put(ws, row, 2, entry.date, look(2, st.DATE))
+    texts = {
+        3: _task_name(report, target),
+        4: _target_name(entry, target),
+        7: entry.note,
+        8: entry.problems,
+        9: entry.next_steps,
+    }
+    cells = {column: st.put_text(ws, row, column, value, look(column))
+             for column, value in texts.items()}
+    st.put(ws, row, 5, entry.value, look(5, st.number_format("", entry.value)))
+    st.put(ws, row, 6, target.unit if target else "", look(6))
+    st.put_text(ws, row, 10, entry.who, look(10))
+    st.put(ws, row, 11, _local(entry.recorded_at), look(11, st.DATETIME))
+    state = "已撤销" if entry.withdrawn else "有效"
+    st.put(ws, row, 12, state, looks.state(state))
+    lines = max(st.lines_needed(cell.value, RECORD_WIDTHS[column - 1]) for column, cell in cells.items())
+    ws.row_dimensions[row].height = st.height_for(lines)
 
 
 def _task_name(report: Report, target: Target | None) -> str:
