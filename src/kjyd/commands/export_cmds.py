@@ -8,7 +8,6 @@ the command so ``kjyd --help`` stays fast.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Optional
@@ -118,6 +117,8 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     workbook; the rename is atomic on the same file system. The temporary file is created with the
     user's usual permissions (not mkstemp's 0600) so the result is shared like any other file.
     """
+    import secrets  # here, not at the top: it pulls in hashlib/OpenSSL (≈7 ms on every kjyd command)
+
     temp = path.with_name(f".~{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(temp, "xb") as stream:
