@@ -82,8 +82,9 @@ def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: 
     st.title_row(ws, 1, f"{report.plan.short_title}{day.year}年{day.month}月填报记录", columns)
     st.header_row(ws, looks, 2, RECORD_HEADERS)
     entries = oldest_first(month_entries)
+    row_looks = {withdrawn: _RecordLooks(looks, withdrawn) for withdrawn in {e.withdrawn for e in entries}}
     for row, entry in enumerate(entries, start=3):
-        _record_row(ws, looks, row, report, entry)
+        _record_row(ws, row_looks[entry.withdrawn], row, report, entry)
     last = 2 + len(entries)
     if not entries:
         st.merge(ws, 3, 1, 3, columns)
@@ -100,16 +101,28 @@ _STRUCK = {"strike": True, "color": "808080"}
 """A withdrawn check-in's 日期 … 下一步计划: still listed (nothing is hidden), visibly struck out."""
 
 
-def _record_row(ws: Worksheet, looks: st.Looks, row: int, report: Report, entry: Entry) -> None:
+class _RecordLooks:
+    """The looks of one kind of 填报记录 row (valid or withdrawn), looked up once per sheet."""
+
+    def __init__(self, looks: st.Looks, withdrawn: bool) -> None:
+        self._looks = looks
+        self._struck = _STRUCK if withdrawn else {}
+        fixed = {column: "General" for column in (1, 3, 4, 6, 7, 8, 9, 10)} | {2: st.DATE, 11: st.DATETIME}
+        self.column = {column: self.of(column, fmt) for column, fmt in fixed.items()}
+        state = "已撤销" if withdrawn else "有效"
+        self.state, self.column[12] = state, looks.state(state)
+
+    def of(self, column: int, fmt: str) -> StyleArray:
+        font = self._struck if 2 <= column <= 9 else {}
+        return self._looks.body(column in _RECORD_CENTRED, fmt, **font)
+
+
+def _record_row(ws: Worksheet, looks: _RecordLooks, row: int, report: Report, entry: Entry) -> None:
     """One check-in; every cell written once with its final look (there can be tens of thousands)."""
     target = target_of(report.plan, entry.target_id)
-    struck = _STRUCK if entry.withdrawn else {}
-
-    def look(column: int, fmt: str = "General") -> StyleArray:
-        return looks.body(column in _RECORD_CENTRED, fmt, **(struck if 2 <= column <= 9 else {}))
-
-    st.put(ws, row, 1, entry.id, look(1))
-    st.put(ws, row, 2, entry.date, look(2, st.DATE))
+    look = looks.column
+    st.put(ws, row, 1, entry.id, look[1])
+    st.put(ws, row, 2, entry.date, look[2])
     texts = {
         3: _task_name(report, target),
         4: _target_name(entry, target),
@@ -117,15 +130,13 @@ def _record_row(ws: Worksheet, looks: st.Looks, row: int, report: Report, entry:
         8: entry.problems,
         9: entry.next_steps,
     }
-    cells = {column: st.put_text(ws, row, column, value, look(column))
-             for column, value in texts.items()}
-    st.put(ws, row, 5, entry.value, look(5, st.number_format("", entry.value)))
-    st.put(ws, row, 6, target.unit if target else "", look(6))
-    st.put_text(ws, row, 10, entry.who, look(10))
-    st.put(ws, row, 11, _local(entry.recorded_at), look(11, st.DATETIME))
-    state = "已撤销" if entry.withdrawn else "有效"
-    st.put(ws, row, 12, state, looks.state(state))
-    lines = max(st.lines_needed(cell.value, RECORD_WIDTHS[column - 1]) for column, cell in cells.items())
+    cells = [st.put_text(ws, row, column, value, look[column]) for column, value in texts.items()]
+    st.put(ws, row, 5, entry.value, looks.of(5, st.number_format("", entry.value)))
+    st.put(ws, row, 6, target.unit if target else "", look[6])
+    st.put_text(ws, row, 10, entry.who, look[10])
+    st.put(ws, row, 11, _local(entry.recorded_at), look[11])
+    st.put(ws, row, 12, looks.state, look[12])
+    lines = max(st.lines_needed(cell.value, RECORD_WIDTHS[cell.column - 1]) for cell in cells)
     ws.row_dimensions[row].height = st.height_for(lines)
 
 

@@ -194,9 +194,26 @@ CJK_UNITS = 1.95
 """Column-width units one 10 pt CJK character takes: 13.3 px against a 7 px unit (Calibri digit)."""
 
 
+class _CharUnits(dict):
+    """Width units of each character met so far (a fixed property of the character).
+
+    Row heights need the width of every note on 填报记录 — tens of thousands of them in a busy
+    month — and a dictionary hit is several times cheaper than asking :mod:`unicodedata` again.
+    """
+
+    def __missing__(self, char: str) -> float:
+        units = self[char] = CJK_UNITS if unicodedata.east_asian_width(char) in "WF" else 1
+        return units
+
+
+_CHAR_UNITS = _CharUnits()
+
+
 def display_width(value: str) -> float:
     """Width in spreadsheet character units (a column width of 10 holds about 5–6 汉字)."""
-    return sum(CJK_UNITS if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+    if value.isascii():
+        return len(value)
+    return sum(map(_CHAR_UNITS.__getitem__, value))
 
 
 def lines_needed(value: object, width: float) -> int:
