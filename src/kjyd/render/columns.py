@@ -123,15 +123,16 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
            title: str | None = None) -> list[Text]:
     """The table as screen lines: bold title and headers, a ─ rule, then each row's lines."""
     widths = column_widths(columns, rows, width)
+    used = sum(widths) + len(GAP) * (len(columns) - 1)
+    crop = width if used > width else None  # cut lines at the screen's edge only if they can reach it
     lines = [] if title is None else [Text(title, style="bold")]
     if any(col.header for col in columns):
-        lines.append(_line(columns, widths, [cell_lines(Text(col.header, style="bold"), w, "crop")
-                                                for col, w in zip(columns, widths)], 0, width))
-        lines.append(Text("─" * min(width, sum(widths) + len(GAP) * (len(columns) - 1))))
+        headers = [cell_lines(Text(col.header, style="bold"), w, "crop") for col, w in zip(columns, widths)]
+        lines += [_line(columns, widths, headers, 0, crop), Text("─" * min(width, used))]
     for row in rows:
         cells = [cell_lines(cell, w, col.overflow) for cell, w, col in zip(row, widths, columns)]
         for index in range(max(len(c) for c in cells)):
-            lines.append(_line(columns, widths, cells, index, width))
+            lines.append(_line(columns, widths, cells, index, crop))
     return lines
 
 
@@ -148,7 +149,7 @@ class Lines:
 
 
 def _line(columns: Sequence[Column], widths: Sequence[int], cells: Sequence[list[Piece]], index: int,
-          width: int) -> Text:
+          crop: int | None) -> Text:
     parts: list[str] = []
     spans: list[Span] = []
     offset = 0
@@ -168,7 +169,7 @@ def _line(columns: Sequence[Column], widths: Sequence[int], cells: Sequence[list
             parts.append(pad)
             offset += len(pad)
     line = Text("".join(parts), spans=spans, no_wrap=True)
-    if line.cell_len > width:
-        line.truncate(width)
+    if crop is not None:
+        line.truncate(crop)
     line.rstrip()
     return line
