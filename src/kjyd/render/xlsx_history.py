@@ -73,7 +73,7 @@ RECORD_HEADERS = (
     "记录号", "日期", "任务", "目标", "数值", "单位", "说明", "存在问题", "下一步计划", "填报人", "录入时间",
     "状态",
 )
-RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 36, 20, 20, 9, 16, 8]
+RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 34, 20, 20, 9, 18, 8]  # 录入时间 18: "2022-06-15 09:30" fits in LibreOffice too
 
 
 def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry]) -> None:
