@@ -221,3 +221,15 @@ def test_tolerance_that_is_not_a_number_is_one_chinese_line(run, command):
     result = run(*command, "--tolerance", "abc")
     assert result.exit_code == 1
     assert result.stderr == '错误：--tolerance "abc" 不是数字\n'
+
+
+@pytest.mark.parametrize("columns", [40, 60, 100])
+def test_summary_never_starts_a_line_with_a_comma(run, width, columns):
+    width(columns)
+    result = run("status", "--as-of", "2022-06-30")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert not [line for line in lines if line.startswith(("，", "。"))]
+    start = next(i for i, line in enumerate(lines) if line.startswith("32项任务中"))
+    summary = "".join(lines[start:lines.index("", start)])
+    assert summary.startswith("32项任务中，已完成") and summary.endswith("。")

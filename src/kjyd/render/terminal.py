@@ -78,6 +78,18 @@ def entry_text(entry) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def clauses(sentence: str, width: int) -> list[str]:
+    """Break a Chinese sentence after its commas so no line starts with "，" (rich would)."""
+    from rich.cells import cell_len
+
+    lines = [""]
+    for clause in sentence.replace("，", "，\n").splitlines():
+        if lines[-1] and cell_len(lines[-1] + clause) > width:
+            lines.append("")
+        lines[-1] += clause
+    return lines
+
+
 def header(plan: Plan, as_of: date, expected: float) -> Text:
     return Text(f"{plan.title}\n截至 {as_of.isoformat()}　序时进度 {expected:.1f}%")
 
@@ -165,7 +177,8 @@ def section_tables(report: Report, tasks: Sequence[TaskRow], width: int) -> Iter
 def status_view(report: Report, tasks: Sequence[TaskRow], headlines: Sequence[tuple[int, TargetRow]],
                 width: int) -> Group:
     """The whole ``kjyd status`` screen: header, summary, 主要目标, then the tasks by section."""
-    parts = [header(report.plan, report.as_of, report.expected_percent), Text(report.summary)]
+    parts = [header(report.plan, report.as_of, report.expected_percent),
+             Text("\n".join(clauses(report.summary, width)))]
     if headlines:
         parts += [Text(""), Lines(headline_table(report, headlines, width))]
     for table in section_tables(report, tasks, width):
