@@ -102,6 +102,17 @@ def test_valid_plan_builds_targets_and_implicit_progress_target():
         ("  end: 2023-12-31", "  end: 2023-13-45", "end: 2023-13-45", "应为日期"),
         ("    title: 定量任务", "    titel: 定量任务", "titel:", "未知字段 titel"),
         ("        quote: 举办路演12场次以上", "        quote: 举办路演20场次", "quote: 举办路演20场次", "不在该任务正文中"),
+        # Values YAML reads as something other than a finite number are not silently taken as one.
+        ("        value: 12\n", "        value: true\n", "value: true", "应为数字"),
+        ("        value: 12\n", "        value: .inf\n", "value: .inf", "应为有限的数字"),
+        ("    value: 5\n", "    value: .nan\n", "value: .nan", "应为有限的数字"),
+        ("  - number: 2\n    section: 2", "  - number: true\n    section: 2", "number: true", "应为整数"),
+        # Numbers are printed as Chinese numerals, which stop at 999 (was a traceback in kjyd plan).
+        ("  - number: 2\n    section: 2", "  - number: 1000\n    section: 2", "number: 1000", "不大于 999"),
+        ("  - number: 2\n    title: 第二部分", "  - number: 1000\n    title: 第二部分", "number: 1000", "不大于 999"),
+        # A ref is looked up by target id, so "02.01" must not pass the check and fail later.
+        ('    ref: "2.1"', '    ref: "02.01"', 'ref: "02.01"', '应写作 任务号.序号'),
+        ('    ref: "2.1"', '    ref: "2.0"', 'ref: "2.0"', '应写作 任务号.序号'),
     ],
 )
 def test_each_validation_error_is_located(old, new, at, message):

@@ -12,6 +12,7 @@ error's ``loc`` is followed through mapping keys and sequence indexes down to th
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,10 +21,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kjyd.errors import PlanFileError
+from kjyd.numerals import MAX
 from kjyd.plan import IMPLICIT_NAME, IMPLICIT_UNIT, Headline, Plan, Section, Target, Task
 
 Comparator = Literal["at_least", "about", "reach"]
 Text = Annotated[str, Field(min_length=1)]
+Number = Annotated[int, Field(strict=True, ge=1, le=MAX)]
+"""Task and section numbers: printed as Chinese numerals (十三), which go up to MAX. Strict, so
+``number: true`` or ``number: 3.0`` is reported instead of being read as 1 or 3."""
+Amount = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""A target value: a finite number as written (``value: true`` is not 1, ``.inf`` is no target)."""
+_REF = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*)")
 Loc = tuple[str | int, ...]
 
 
@@ -39,7 +47,7 @@ def _positive(value: float | None) -> float | None:
 
 class TargetSpec(_Strict):
     name: Text
-    value: float
+    value: Amount
     unit: Text
     comparator: Comparator
     quote: Text
@@ -48,8 +56,8 @@ class TargetSpec(_Strict):
 
 
 class TaskSpec(_Strict):
-    number: int = Field(ge=1)
-    section: int = Field(ge=1)
+    number: Number
+    section: Number
     title: Text
     text: Text
     lead_divisions: list[Text] = []
@@ -61,7 +69,7 @@ class HeadlineSpec(_Strict):
     name: Text
     quote: Text
     ref: str | None = None
-    value: float | None = None
+    value: Amount | None = None
     unit: str | None = None
     comparator: Comparator | None = None
 
@@ -69,7 +77,7 @@ class HeadlineSpec(_Strict):
 
 
 class SectionSpec(_Strict):
-    number: int = Field(ge=1)
+    number: Number
     title: Text
 
 
@@ -115,6 +123,8 @@ _MESSAGES = {
     "date_from_datetime_inexact": "应为日期，不含时间",
     "literal_error": "比较方式应为 at_least（不少于/以上）、about（左右）或 reach（达到）",
     "greater_than_equal": "应为不小于 {ge} 的数",
+    "less_than_equal": "应为不大于 {le} 的数",
+    "finite_number": "应为有限的数字",
     "too_short": "至少需要 {min_length} 项",
     "string_pattern_mismatch": "只能包含英文字母、数字和 _ . -",
 }
@@ -232,9 +242,14 @@ def _cross_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
             problems.append(
                 (("headlines", i, "ref"), "有 ref 的主要目标不能再写 value、unit、comparator（引用即可）")
             )
-        task_no, _, position = headline.ref.partition(".")
-        task = task_numbers.get(int(task_no)) if task_no.isdigit() else None
-        if task is None or not position.isdigit() or not 1 <= int(position) <= len(task.targets):
+        # Written exactly as the target's id ("13.5", not "13.05"): it is looked up by that id.
+        ref = _REF.fullmatch(headline.ref)
+        task = task_numbers.get(int(ref.group(1))) if ref else None
+        if ref is None:
+            problems.append(
+                (("headlines", i, "ref"), f'引用 "{headline.ref}" 应写作 任务号.序号，如 "13.5"')
+            )
+        elif task is None or not int(ref.group(2)) <= len(task.targets):
             problems.append((("headlines", i, "ref"), f'引用的目标 "{headline.ref}" 不存在'))
     return problems
 
