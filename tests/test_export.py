@@ -351,3 +351,30 @@ def test_renderer_accepts_hand_built_month(plan):
     write_workbook(buffer, report, [], ["2022-01"], {})
     ws = openpyxl.load_workbook(buffer)["月度走势"]
     assert [c.value for c in ws[2]][4:] == ["1月", "本月变化"]
+
+
+def _read_only_file_system(monkeypatch):
+    """What a read-only share does: creating any file fails with EROFS, and so does removing one."""
+    import errno
+    import pathlib
+
+    import kjyd.commands.export_cmds as export_cmds
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(export_cmds, "open", refuse, raising=False)
+    monkeypatch.setattr(pathlib.Path, "unlink", refuse)
+
+
+@pytest.mark.parametrize("args", [(), ("--format", "csv")])
+def test_read_only_folder_is_one_chinese_line_not_a_traceback(run, seeded, tmp_path, monkeypatch, args):
+    _read_only_file_system(monkeypatch)
+    fails(run("export", "--month", "2022-06", *args), "只读")
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("kjyd.db")] == []
+
+
+def test_template_into_a_read_only_folder_is_one_chinese_line(run, tmp_path, monkeypatch):
+    _read_only_file_system(monkeypatch)
+    fails(run("template", "--month", "2022-06"), "只读")
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("kjyd.db")] == []

@@ -64,6 +64,7 @@ def template_command(
 
     示例：kjyd template --month 2022-07 -o 填报表/
     """
+    from kjyd.commands.export_cmds import reason, write_atomically
     from kjyd.divisions import division_targets, safe_filename, template_divisions
     from kjyd.ledger import Ledger, month_bounds
     from kjyd.render.template_xlsx import TemplateRow, file_name, write_template
@@ -89,6 +90,10 @@ def template_command(
 
     with Ledger.open(app_state.db_path, write=False) as ledger:
         last = _value_entries(ledger, plan.id, min(month_bounds(month)[1], plan.end))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise KjydError(f"无法创建文件夹 {folder}：{reason(err)}") from None
     year, mon = month.split("-")
     for name in names:
         rows = [
@@ -100,17 +105,13 @@ def template_command(
             )
             for t in targets[name]
         ]
-        try:
-            write_template(
-                paths[name],
-                plan_id=plan.id,
-                title=f"{plan.short_title} {int(year)}年{int(mon)}月推进情况填报表（{name}）",
-                month=month,
-                division=name,
-                rows=rows,
-            )
-        except OSError as err:
-            raise KjydError(f"无法写入 {paths[name]}：{err.strerror or err}") from None
+        title = f"{plan.short_title} {int(year)}年{int(mon)}月推进情况填报表（{name}）"
+        write_atomically(  # a failure half-way leaves no half-written workbook behind
+            paths[name],
+            lambda stream: write_template(
+                stream, plan_id=plan.id, title=title, month=month, division=name, rows=rows
+            ),
+        )
         output.say(f"已生成 {paths[name]}（{name}，{len(rows)}个目标）")
 
 

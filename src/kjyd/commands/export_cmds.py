@@ -7,6 +7,7 @@ the command so ``kjyd --help`` stays fast.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -70,11 +71,11 @@ def export_command(
     if fmt == "xlsx":
         from kjyd.render.xlsx import write_workbook
 
-        _write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend))
+        write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend))
     else:
         from kjyd.render.csv_out import write_csv
 
-        _write_atomically(path, lambda f: write_csv(f, report, month_entries))
+        write_atomically(path, lambda f: write_csv(f, report, month_entries))
     output.say(f"已导出：{path}")
 
 
@@ -110,7 +111,7 @@ def _destination(out: Path | None, name: str, force: bool) -> Path:
     return path
 
 
-def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write to a temporary file beside ``path``, then rename it into place.
 
     A crash or a full disk half-way leaves the previous file (if any) untouched and no half-written
@@ -126,21 +127,39 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
             stream.flush()
             os.fsync(stream.fileno())
     except OSError as err:
-        temp.unlink(missing_ok=True)
-        raise KjydError(f"无法在文件夹 {path.parent} 中写入文件：{_reason(err)}") from None
+        _discard(temp)
+        raise KjydError(f"无法在文件夹 {path.parent} 中写入文件：{reason(err)}") from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        _discard(temp)
         raise
     try:
         os.replace(temp, path)
     except OSError as err:
+        _discard(temp)
+        raise KjydError(f"无法写入 {path}：{reason(err)}（文件是否正被 Excel 等程序打开？）") from None
+
+
+def _discard(temp: Path) -> None:
+    """Remove a temporary file if it is there; a folder that refused it may refuse this too."""
+    try:
         temp.unlink(missing_ok=True)
-        raise KjydError(f"无法写入 {path}：{_reason(err)}（文件是否正被 Excel 等程序打开？）") from None
+    except OSError:
+        pass  # on a read-only file system the file was never created: nothing to clean up
 
 
-def _reason(err: OSError) -> str:
+_REASONS = {
+    errno.EACCES: "没有写权限",
+    errno.EPERM: "没有写权限",
+    errno.EROFS: "文件夹所在的磁盘或共享是只读的",
+    errno.ENOSPC: "磁盘已满",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ENOENT: "文件夹不存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+}
+
+
+def reason(err: OSError) -> str:
+    """Why a file could not be written, in Chinese (the OS's own words are English)."""
     if isinstance(err, PermissionError):
         return "没有写权限"
-    if err.errno == 28:
-        return "磁盘已满"
-    return err.strerror or str(err)
+    return _REASONS.get(err.errno, err.strerror or str(err))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import BinaryIO
 
 from kjyd.plan import Target, Task
 
@@ -89,7 +89,7 @@ def _bounds(target: Target) -> tuple[str, str] | None:
 
 
 def write_template(
-    path: Path,
+    stream: BinaryIO,
     *,
     plan_id: str,
     title: str,
@@ -97,7 +97,7 @@ def write_template(
     division: str,
     rows: list[TemplateRow],
 ) -> None:
-    """Write one division's fill-in workbook for ``month`` (``YYYY-MM``) to ``path``."""
+    """Write one division's fill-in workbook for ``month`` (``YYYY-MM``) to a binary stream."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -195,8 +195,7 @@ def write_template(
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    wb.save(stream)
 
 
 def _validation(cls, bounds: tuple[str, str] | None):
