@@ -314,3 +314,39 @@ def test_a_month_still_running_is_dated_today(run, template, tmp_path, db_path, 
     assert day == date(2022, 7, 28) and "尚未结束" in notice
     monkeypatch.setenv("KJYD_TODAY", "2022-06-20")
     assert "2022-07 尚未开始" in _collect_fails(run, fill(template, tmp_path / "a.xlsx", GOOD))
+
+
+def _with_cached_result(path: Path, coordinate: str, formula: str, cached: str, kind: str) -> None:
+    """Rewrite one cell as Excel/LibreOffice save a formula: the formula plus its cached result."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    cell = re.compile(rf'<c r="{coordinate}"[^>]*?(/>|>.*?</c>)')
+    style = re.search(rf'<c r="{coordinate}"[^>]*?( s="\d+")', sheet)
+    replacement = f'<c r="{coordinate}"{style.group(1) if style else ""} t="{kind}"><f>{formula}</f><v>{cached}</v></c>'
+    sheet, count = cell.subn(replacement, sheet, count=1)
+    assert count == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_a_formula_result_is_collected_but_an_error_value_never_becomes_a_note(run, template, tmp_path, db_path):
+    """A division types =1+1 (Excel keeps 2) or text starting with = (Excel shows #NAME?)."""
+    row = row_of(template, "13.1")
+    filled = fill(template, tmp_path / "a.xlsx", {"13.1": {"G": "=1+1", "H": "=新增2个"}})
+    _with_cached_result(filled, f"G{row}", "1+1", "2", "n")
+    _with_cached_result(filled, f"H{row}", "新增2个", "#NAME?", "e")
+    stderr = _collect_fails(run, filled)
+    assert f"a.xlsx!填报表!H{row}: 单元格显示错误值 #NAME?" in stderr
+    assert f"G{row}" not in stderr
+    assert checkins(db_path) == []
+
+    _with_cached_result(filled, f"H{row}", "\"新增\"&amp;\"2个\"", "新增2个", "str")
+    result = run("collect", str(filled))
+    assert result.exit_code == 0, result.output
+    assert [(c[0], c[2], c[3]) for c in checkins(db_path)] == [("13.1", 2.0, "新增2个")]

@@ -262,19 +262,25 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
         cells = {letter: sheet[f"{letter}{r}"] for letter in layout.FILL_COLUMNS}
         values = {}
         for letter, cell in cells.items():
-            value = cell.value
+            shown = cell  # the cell whose value Excel shows: a formula's cached result
             if cell.data_type == "f":
                 if cached is None:
                     from openpyxl import load_workbook
 
                     cached = load_workbook(path, data_only=True)[layout.SHEET]
-                value = cached[cell.coordinate].value
-                if value is None:
+                shown = cached[cell.coordinate]
+                if shown.value is None:
                     result.problems.append(
                         f"{where}!{cell.coordinate}: 公式没有计算结果，请在 Excel 中打开、保存后再收取，或直接填数字"
                     )
                     continue
-            values[letter] = value
+            if shown.data_type == "e":  # #NAME?, #DIV/0!…: never a note or a figure
+                result.problems.append(
+                    f"{where}!{cell.coordinate}: 单元格显示错误值 {shown.value}"
+                    f"（以 = 开头的内容会被当作公式；文字请勿以 = 开头）"
+                )
+                continue
+            values[letter] = shown.value
         filled = [letter for letter in layout.FILL_COLUMNS if _text(values.get(letter)) != ""]
         target_id = _text(sheet[f"{layout.ID_COLUMN}{r}"].value)
         if not target_id:
