@@ -233,3 +233,35 @@ def test_summary_never_starts_a_line_with_a_comma(run, width, columns):
     start = next(i for i, line in enumerate(lines) if line.startswith("32项任务中"))
     summary = "".join(lines[start:lines.index("", start)])
     assert summary.startswith("32项任务中，已完成") and summary.endswith("。")
+
+
+@pytest.mark.parametrize("columns", [40, 60])
+def test_a_long_note_takes_one_shortened_line_on_a_narrow_terminal(run, width, columns):
+    """Below 80 columns the date and latest note go on a line of their own — one line, shortened
+    like 最新进展 is when wide, not a 2,000-character note folded into the task column."""
+    long_note = "长" * 1000
+    assert run("update", "十三", "--value", "8", "--date", "2022-06-15", "--note", long_note).exit_code == 0
+    width(columns)
+    out = run("status", "--as-of", "2022-06-30", "--section", "五").stdout
+    lines = out.splitlines()
+    noted = [line for line in lines if "长" in line]
+    assert len(noted) == 1  # under the task (十三.1 says the same, so it is not repeated)
+    assert all(line.strip().startswith("2022-06-15 长") and line.endswith("…") for line in noted)
+    assert len(lines) < 100  # was over 450: the whole note, folded
+
+
+def test_control_characters_in_notes_and_names_never_reach_the_terminal(run, width):
+    """A pasted note with escape codes (or a line break) is shown escaped, on one line, everywhere."""
+    width(100)
+    note, who = "已完成\x1b[31m红\x1b[0m\n第二行", "张三\x1b[2J"
+    reply = run("update", "三", "--value", "40", "--note", note, "--by", who, "--date", "2022-06-15")
+    assert reply.exit_code == 0
+    outputs = [reply.stdout, run("show", "三").stdout, run("log").stdout, run("undo", input="n\n").stdout]
+    for out in outputs:
+        assert "\x1b" not in out
+        assert "已完成\\x1b[31m红" in out, out
+    assert "\\x1b[0m 第二行" in reply.stdout
+    status = run("status", "--as-of", "2022-06-30").stdout
+    assert "\x1b" not in status and "已完成\\x1b" in status  # shortened there
+    assert "张三\\x1b[2J" in reply.stdout
+    assert json.loads(run("log", "--json").stdout)[0]["note"] == note  # stored exactly as typed

@@ -97,3 +97,17 @@ def test_never_wider_than_the_width(rows, overflow, align, width):
     lines = layout(columns, [list(row) for row in rows], width, title="一、标题")
     assert all(cell_len(line.plain) <= width for line in lines[1:])
     assert all(line.plain == line.plain.rstrip() for line in lines)
+
+
+def test_a_short_row_spans_the_remaining_columns_and_a_text_may_shorten_itself():
+    """The narrow status screen's "date note" line runs under the task across the other columns."""
+    columns = [Column("编号", width=6), Column("任务", ratio=1, overflow="fold"), Column("状态", width=6)]
+    rows = [["十三", "促进科技成果转化", "未填报"],
+            ["", Text("2022-06-15 新认定中试基地两个，另有三个在建", overflow="ellipsis")]]
+    lines = plain(layout(columns, rows, 30))
+    assert lines[2:] == [
+        "十三    促进科技成果转  未填报",
+        "        化",
+        "        2022-06-15 新认定中试…",
+    ]
+    assert max(cell_len(line) for line in lines) <= 30

@@ -35,6 +35,15 @@ def shown(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def one_line(text: str) -> str:
+    """Stored free text (a note, a name) for display on one line: line breaks and tabs become single
+    spaces, and control characters are shown escaped (``\\x1b``), so a pasted note can neither break
+    a table's rows nor send escape codes to the terminal (colours, cursor moves, a cleared screen)."""
+    return "".join(
+        repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in " ".join(text.split())
+    )
+
+
 def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_MINUS).strip()
 

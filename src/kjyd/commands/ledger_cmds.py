@@ -55,12 +55,14 @@ def _where(plan: "Plan", target: "Target") -> str:
 
 def _describe(plan: "Plan", entry: "Entry") -> str:
     """One check-in in a sentence, for undo."""
+    from kjyd.values import one_line
+
     target = _known(plan, entry.target_id)
     where = _where(plan, target) if target else entry.target_id
     text = f"#{entry.id} {entry.date} {where}：{_amount(target, entry.value)}"
     if entry.note:
-        text += f"，说明“{entry.note}”"
-    return text + f"，填报人 {entry.who}"
+        text += f"，说明“{one_line(entry.note)}”"
+    return text + f"，填报人 {one_line(entry.who)}"
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -88,7 +90,7 @@ def update_command(
     from kjyd.ledger import Ledger
     from kjyd.plan import format_number
     from kjyd.progress import percent_of
-    from kjyd.values import check_value, checkin_date, current_user, parse_number
+    from kjyd.values import check_value, checkin_date, current_user, one_line, parse_number
 
     app_state = state(ctx)
     plan = app_state.plan
@@ -116,13 +118,13 @@ def update_command(
         )
 
     where = _where(plan, target)
-    tail = f"日期 {entry.date}，填报人 {entry.who}（编号 #{entry.id}）"
+    tail = f"日期 {entry.date}，填报人 {one_line(entry.who)}（编号 #{entry.id}）"
     if entry.value is None:
-        output.say(f"已记录说明：{where}：“{note}”，数值仍为 {_amount(target, previous)}，{tail}")
+        output.say(f"已记录说明：{where}：“{one_line(note)}”，数值仍为 {_amount(target, previous)}，{tail}")
     else:
         old = "—" if previous is None else format_number(previous)
         percent = percent_of(target, entry.value)
-        said = f"，说明“{note}”" if note else ""
+        said = f"，说明“{one_line(note)}”" if note else ""
         output.say(
             f"已记录：{where}：{old} → {_amount(target, entry.value)}"
             f"（目标 {_goal(target)}，完成 {percent:.1f}%）{said}，{tail}"
@@ -243,6 +245,7 @@ def _print_table(plan: "Plan", entries: list["Entry"]) -> None:
     from rich.table import Table
 
     from kjyd.render.terminal import entry_text
+    from kjyd.values import one_line
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     fixed = dict(no_wrap=True)  # ids, dates, values and states must never be cut
@@ -260,7 +263,7 @@ def _print_table(plan: "Plan", entries: list["Entry"]) -> None:
         target = _known(plan, e.target_id)
         name = f"{target.label} {target.name}" if target else e.target_id
         table.add_row(
-            str(e.id), str(e.date), name, _amount(target, e.value), entry_text(e), e.who,
+            str(e.id), str(e.date), name, _amount(target, e.value), entry_text(e), one_line(e.who),
             e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             "已撤销" if e.withdrawn else "有效",
             style="dim" if e.withdrawn else None,

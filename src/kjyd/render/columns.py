@@ -11,8 +11,10 @@ same screen, printing included, and ``kjyd status`` at ≈1.0 × the floor (inte
 old and new code: 1.24–1.31 × → 0.99–1.00 ×).
 
 A table is a list of :class:`Column` and rows of cells (``str`` or ``Text``; ``\\n`` starts a new
-line within a cell). :func:`layout` returns one ``Text`` per screen line, none wider than the
-width it was given and without trailing spaces; :class:`Lines` prints them.
+line within a cell). A row with fewer cells than columns lets its last cell span the columns that
+follow (a task's "date · latest note" line under it on a narrow screen), and a ``Text`` cell whose
+``overflow`` is set overrides its column's. :func:`layout` returns one ``Text`` per screen line,
+none wider than the width it was given and without trailing spaces; :class:`Lines` prints them.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], wid
         if col.width is not None or col.ratio:
             widths.append(col.width or 0)
             continue
-        cells = [col.header, *(_plain(row[i]) for row in rows)]
+        # A spanning cell (the last of a short row) does not size the column it starts in.
+        cells = [col.header, *(_plain(row[i]) for row in rows if i < len(row) - (len(row) < len(columns)))]
         content = max(cell_len(line) for cell in cells for line in cell.split("\n"))
         widths.append(min(content, col.max_width or content))
     rest = width - sum(widths) - len(GAP) * (len(columns) - 1)
@@ -107,8 +110,10 @@ def _piece(text: Text) -> Piece:
 
 
 def cell_lines(cell: Cell, width: int, overflow: str) -> list[Piece]:
-    """A cell as the lines it takes in a column ``width`` cells wide."""
+    """A cell as the lines it takes in a column ``width`` cells wide (a ``Text``'s own overflow wins)."""
     plain = cell.plain if isinstance(cell, Text) else cell
+    if isinstance(cell, Text) and cell.overflow:
+        overflow = cell.overflow
     if "\n" not in plain and cell_len(plain) <= width:  # the usual case: fits as it is
         return [_piece(cell) if isinstance(cell, Text) else (cell, [])]
     text = cell.copy() if isinstance(cell, Text) else Text(cell)
@@ -131,10 +136,20 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
         headers = [cell_lines(Text(col.header, style="bold"), w, "crop") for col, w in zip(columns, widths)]
         lines += [_line(columns, widths, headers, 0, crop), Text("─" * min(width, used))]
     for row in rows:
-        cells = [cell_lines(cell, w, col.overflow) for cell, w, col in zip(row, widths, columns)]
+        row_columns, row_widths = _spanned(columns, widths, len(row))
+        cells = [cell_lines(cell, w, col.overflow) for cell, w, col in zip(row, row_widths, row_columns)]
         for index in range(max(len(c) for c in cells)):
-            lines.append(_line(columns, widths, cells, index, crop))
+            lines.append(_line(row_columns, row_widths, cells, index, crop))
     return lines
+
+
+def _spanned(columns: Sequence[Column], widths: list[int], cells: int) -> tuple[Sequence[Column], list[int]]:
+    """Columns and widths for a row of ``cells`` cells: a short row's last cell takes the rest."""
+    if cells >= len(columns):
+        return columns, widths
+    last = cells - 1
+    span = sum(widths[last:]) + len(GAP) * (len(columns) - cells)
+    return columns[:cells], [*widths[:last], span]
 
 
 class Lines:

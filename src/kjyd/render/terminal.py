@@ -20,6 +20,7 @@ from kjyd.output import STATE_STYLES
 from kjyd.plan import Plan, Target, format_number
 from kjyd.render.columns import Cell, Column, Lines, layout
 from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow
+from kjyd.values import one_line
 
 NARROW = 80
 """Below this many columns, bars and dates are shortened to leave room for text."""
@@ -65,7 +66,7 @@ def _date(day: date | None) -> str:
 
 
 def _note(text: str) -> str:
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def entry_text(entry) -> str:
@@ -147,8 +148,8 @@ def _add(rows: list[list[Cell]], narrow: bool, label: str, cell: Cell, percent: 
         rows.append([*cells, _date(last_date), _note(note)])
         return
     rows.append(cells)
-    if last_date is not None:
-        rows.append(["", Text(f"{_date(last_date)} {_note(note)}".rstrip(), style="dim"), "", ""])
+    if last_date is not None:  # one line across the rest of the row, shortened like 最新进展 when wide
+        rows.append(["", Text(f"{_date(last_date)} {_note(note)}".rstrip(), style="dim", overflow="ellipsis")])
 
 
 def section_tables(report: Report, tasks: Sequence[TaskRow], width: int) -> Iterator[list[Text]]:
@@ -236,7 +237,7 @@ def _history_table(detail: TaskDetail, width: int) -> list[Text]:
         e = row.entry
         style = "dim strike" if row.status == WITHDRAWN else ""
         cells = [e.date.isoformat(), row.target.label, format_number(e.value) if e.value is not None else "",
-                 _change(row.change), entry_text(e), e.who, row.status]
+                 _change(row.change), entry_text(e), one_line(e.who), row.status]
         rows.append([Text(cell, style=style) for cell in cells])
     return layout(columns, rows, width, title="填报记录")
 
