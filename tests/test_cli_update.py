@@ -264,6 +264,15 @@ def test_log_json_has_english_keys(run):
     assert row["recorded_at"].endswith("+00:00")
 
 
+def test_log_json_writes_values_and_times_like_show_json(run):
+    """Scripts read both; a whole number is 8 (not 8.0) and the time is given to the second."""
+    ok(run("update", "十三", "--value", "8", "--date", "2022-06-15"))
+    [logged] = json.loads(ok(run("log", "--json")).stdout)
+    [shown] = json.loads(ok(run("show", "十三", "--json")).stdout)["history"]
+    assert logged["value"] == 8 and isinstance(logged["value"], int)
+    assert (logged["value"], logged["recorded_at"]) == (shown["value"], shown["recorded_at"])
+
+
 def test_log_table_shows_the_columns(run):
     ok(run("update", "十三", "--value", "8", "--note", "新增2个"))
     out = ok(run("log")).stdout

@@ -222,6 +222,9 @@ def _known(plan: "Plan", target_id: str) -> Optional["Target"]:
 
 
 def _json_row(plan: "Plan", entry: "Entry") -> dict:
+    """One check-in, written like ``show --json``'s history (8, not 8.0; time to the second)."""
+    from kjyd.render.json_out import number
+
     target = _known(plan, entry.target_id)
     return {
         "id": entry.id,
@@ -229,10 +232,10 @@ def _json_row(plan: "Plan", entry: "Entry") -> dict:
         "task": target.task if target else None,
         "target": entry.target_id,
         "target_name": target.name if target else "",
-        "value": entry.value,
+        "value": number(entry.value),
         "note": entry.note,
         "who": entry.who,
-        "recorded_at": entry.recorded_at.isoformat(),
+        "recorded_at": entry.recorded_at.isoformat(timespec="seconds"),
         "withdrawn": entry.withdrawn,
         "problems": entry.problems,
         "next_steps": entry.next_steps,
