@@ -378,3 +378,35 @@ def test_template_into_a_read_only_folder_is_one_chinese_line(run, tmp_path, mon
     _read_only_file_system(monkeypatch)
     fails(run("template", "--month", "2022-06"), "只读")
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("kjyd.db")] == []
+
+
+def test_a_very_long_note_keeps_rows_printable_and_shows_its_beginning(run, tmp_path):
+    """Excel's tallest row is 409 pt and no program splits a row over printed pages."""
+    note = "开头第一句。" + "很长的说明" * 300
+    ok(run("update", "二十一", "--date", "2022-06-11", "--note", note))
+    export(run)
+    wb = openpyxl.load_workbook(tmp_path / XLSX)
+    for ws in wb:
+        tallest = max((d.height or 0) for d in ws.row_dimensions.values())
+        assert tallest <= 409, ws.title
+    record = wb["填报记录"].cell(3, 7)
+    assert record.value == note and record.alignment.vertical == "top"
+    progress = wb["推进情况"]
+    cell = progress.cell(task_rows(progress, "二十一")[0], COL["本月进展"])
+    assert cell.value == f"6月11日：{note}" and cell.alignment.vertical == "top"
+    short = progress.cell(task_rows(progress, "二十二")[0], COL["主要内容"])
+    assert short.alignment.vertical == "center"  # only cells that do not fit change
+
+
+def test_figure_columns_are_wide_enough_that_excel_shows_no_hashes(run, tmp_path):
+    """Excel never wraps a number: 1,234.56亿元 or 10000.0% in a narrow column prints as ####."""
+    ok(run("update", "十三.5", "--value", "1234.56", "--date", "2022-06-10"))
+    ok(run("update", "十三.2", "--value", "1200", "--date", "2022-06-10"))  # 12 场次 typed as 1200
+    export(run)
+    ws = openpyxl.load_workbook(tmp_path / XLSX)["推进情况"]
+    row = task_rows(ws, "十三")[4]
+    assert ws.cell(row, COL["累计完成"]).value == 1234.56
+    # digits and % take one width unit, 汉字 about two, plus a margin
+    assert ws.column_dimensions["F"].width >= len("1,234.56") + 2 * len("亿元") + 1
+    assert ws.column_dimensions["G"].width >= len("10000.0%") + 1
+    assert ws.column_dimensions["D"].width == 38  # text columns keep their widths

@@ -27,7 +27,7 @@ from kjyd.render.xlsx_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask
 from kjyd.report import Report, TargetRow
 
 SHEETS = ("推进情况", "主要目标", "月度走势", "填报记录")
-PROGRESS_WIDTHS = [5, 9, 10, 38, 15, 10, 8, 8, 9, 28, 15, 15, 7, 7, 11]
+PROGRESS_WIDTHS = [7, 9, 10, 38, 15, 10, 8, 8, 9, 28, 15, 15, 7, 7, 11]  # 序号 7: 三十一 on one line
 _COL = {name: i for i, name in enumerate(PROGRESS_HEADERS, start=1)}
 
 
@@ -99,10 +99,23 @@ def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entrie
     for heading, rows in sections.items():
         st.text(ws.cell(row=rows[0], column=_COL["板块"]), heading)
         _merge_column(ws, _COL["板块"], rows[0], rows[-1])
-    st.widths(ws, PROGRESS_WIDTHS)
+    widths = _progress_widths(report)
+    st.widths(ws, widths)
     ws.freeze_panes = "D4"
     st.page_setup(ws, "3:3", columns, row - 1, 3)
-    st.keep_together(ws, blocks, PROGRESS_WIDTHS, 4, 3)
+    st.keep_together(ws, blocks, widths, 4, 3)
+
+
+def _progress_widths(report: Report) -> list[float]:
+    """:data:`PROGRESS_WIDTHS`, with 累计完成 and 完成率 wide enough for this month's figures."""
+    widths = list(PROGRESS_WIDTHS)
+    rows = [t for task in report.tasks for t in task.targets]
+    for name, texts in (
+        ("累计完成", [st.shown_number(t.value, t.target.unit) for t in rows if t.value is not None]),
+        ("完成率", [f"{t.percent:.1f}%" for t in rows if t.percent is not None]),
+    ):
+        widths[_COL[name] - 1] = st.number_width(texts, PROGRESS_WIDTHS[_COL[name] - 1])
+    return widths
 
 
 def _task_rows(ws: Worksheet, looks: st.Looks, item: ProgressTask, first: int, last: int,
@@ -177,12 +190,20 @@ def _fit_heights(ws: Worksheet, first: int, last: int, task_cells: dict[str, str
         )
         for r in range(first, last + 1)
     ]
-    shared = max(st.lines_needed(value, width[name]) for name, value in task_cells.items())
-    extra = max(0, shared - sum(own))
+    needed = {name: st.lines_needed(value, width[name]) for name, value in task_cells.items()}
+    extra = max(0, max(needed.values()) - sum(own))
     count = last - first + 1
+    heights = []
     for index, r in enumerate(range(first, last + 1)):
-        lines = own[index] + extra / count
-        ws.row_dimensions[r].height = round(st.height_for(1) + (lines - 1) * st.LINE_POINTS, 1)
+        heights.append(st.height_for(own[index] + extra / count))
+        ws.row_dimensions[r].height = heights[-1]
+    if st.MAX_ROW_POINTS in heights:  # held to Excel's tallest row: show how long texts begin
+        for name, lines in needed.items():
+            st.show_beginning(ws.cell(row=first, column=_COL[name]), lines, sum(heights))
+        for index, r in enumerate(range(first, last + 1)):
+            for name in TARGET_COLUMNS:
+                cell = ws.cell(row=r, column=_COL[name])
+                st.show_beginning(cell, st.lines_needed(cell.value, width[name]), heights[index])
 
 
 # --- 主要目标 ------------------------------------------------------------------------------------

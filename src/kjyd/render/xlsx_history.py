@@ -136,8 +136,11 @@ def _record_row(ws: Worksheet, looks: _RecordLooks, row: int, report: Report, en
     st.put_text(ws, row, 10, entry.who, look[10])
     st.put(ws, row, 11, _local(entry.recorded_at), look[11])
     st.put(ws, row, 12, looks.state, look[12])
-    lines = max(st.lines_needed(cell.value, RECORD_WIDTHS[cell.column - 1]) for cell in cells)
-    ws.row_dimensions[row].height = st.height_for(lines)
+    needed = [st.lines_needed(cell.value, RECORD_WIDTHS[cell.column - 1]) for cell in cells]
+    height = ws.row_dimensions[row].height = st.height_for(max(needed))
+    if height == st.MAX_ROW_POINTS:  # a very long note: its beginning stays in view
+        for cell, lines in zip(cells, needed):
+            st.show_beginning(cell, lines, height)
 
 
 def _task_name(report: Report, target: Target | None) -> str:

@@ -83,6 +83,25 @@ def number_format(unit: str, value: float | None) -> str:
     return f'{digits}"{unit}"' if unit else digits
 
 
+def shown_number(value: float, unit: str = "") -> str:
+    """The text Excel shows for ``value`` under :func:`number_format` (to size its column)."""
+    if float(value).is_integer():
+        digits = f"{value:,.0f}"
+    else:
+        digits = f"{value:,.2f}"
+        digits = digits[:-1] if digits.endswith("0") else digits
+    return digits + unit
+
+
+def number_width(texts: list[str], least: float) -> float:
+    """A column width that shows every one of ``texts`` (at least ``least``).
+
+    Excel never wraps a number: one wider than its column prints as ``#####``. So a column of
+    figures is sized for the widest figure it holds (1,234.56亿元, 10000.0%).
+    """
+    return max([least] + [display_width(t) + 2 for t in texts])
+
+
 class Looks:
     """Every distinct look of the workbook's cells, each built once and then copied onto cells.
 
@@ -224,8 +243,33 @@ def lines_needed(value: object, width: float) -> int:
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in str(value).split("\n"))
 
 
-def height_for(lines: int) -> float:
-    return lines * LINE_POINTS + 6
+MAX_ROW_POINTS = 409.0
+"""Excel's tallest row. It also fits on one printed A4 landscape page under the repeated header:
+neither Excel nor LibreOffice splits a row over pages, so a taller row ran past the page end."""
+
+
+def height_for(lines: float) -> float:
+    """Row height for ``lines`` wrapped lines, held to :data:`MAX_ROW_POINTS`."""
+    return min(round(lines * LINE_POINTS + 6, 1), MAX_ROW_POINTS)
+
+
+_TOP: dict[tuple, Alignment] = {}
+"""Top-aligned variants of body alignments, built once."""
+
+
+def show_beginning(cell: Cell, lines: float, height: float) -> None:
+    """Align a cell to the top when its text is taller than the room it has (``height`` points).
+
+    The body is centred vertically; a centred text that does not fit shows its middle and hides
+    its first lines, and the reader must see how a note begins. The full text stays in the cell.
+    """
+    if lines * LINE_POINTS + 6 <= height + 0.5:
+        return
+    alignment = cell.alignment
+    key = (alignment.horizontal, alignment.wrap_text)
+    if key not in _TOP:
+        _TOP[key] = Alignment(horizontal=alignment.horizontal, vertical="top", wrap_text=alignment.wrap_text)
+    cell.alignment = _TOP[key]
 
 
 def page_setup(ws: Worksheet, header_rows: str, last_column: int, last_row: int,
