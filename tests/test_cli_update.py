@@ -252,6 +252,9 @@ def test_log_filters_by_task_target_and_month_newest_first(run):
     assert ids("十三.1") == [3, 1]
     assert ids("十三", "--month", "2022-06") == [3, 2]
     assert ids("--limit", "2") == [4, 3]
+    # A month is written the ways a date is (2022-6-20 works for --date, so 2022-6 must for --month).
+    for month in ("2022-6", "2022/06", "2022年6月", "２０２２－０６"):
+        assert ids("十三", "--month", month) == [3, 2], month
 
 
 def test_log_json_has_english_keys(run):
@@ -284,6 +287,8 @@ def test_log_table_shows_the_columns(run):
 @pytest.mark.parametrize("args, words", [
     (["--month", "2022-13"], ["月份"]),
     (["--month", "六月"], ["月份"]),
+    (["--month", "2022-0"], ["月份"]),
+    (["--month", "2022-123"], ["月份"]),
     (["--limit", "0"], ["--limit"]),
     (["三十三"], ["三十三"]),
 ])

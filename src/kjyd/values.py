@@ -27,7 +27,7 @@ _MINUS = str.maketrans({"−": "-"})  # U+2212, which NFKC leaves alone
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
 
 
 def shown(text: str) -> str:
@@ -85,12 +85,12 @@ def parse_date(text: str, *, what: str = "日期") -> date:
 
 
 def parse_month(text: str) -> str:
-    """``YYYY-MM`` → the same, validated (month 1..12)."""
-    s = _normalise(text)
-    m = _MONTH.fullmatch(s)
+    """A month → ``YYYY-MM``. Written as dates are (:func:`parse_date`): 2022-06, 2022-6, 2022/6,
+    2022年6月, full-width digits too — a user who may type 2022-6-30 for a date may type 2022-6."""
+    m = _MONTH.fullmatch(_normalise(text))
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
         raise InputError(f'月份 "{shown(text)}" 格式不对，应写作 YYYY-MM，如 2022-06')
-    return s
+    return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
 def parse_tolerance(text: str | None) -> float:
