@@ -193,6 +193,29 @@ def test_template_shows_the_last_recorded_value(run, tmp_path, monkeypatch):
     row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 11).value == "13.5")
     assert ws.cell(row, 5).value == 800
     assert ws.cell(row, 6).value.date() == date(2022, 6, 30)
+    # Excel shows an integer under "#,##0.####" as "800." — a stray point in a figure
+    assert ws.cell(row, 5).number_format == "#,##0"
+    assert ws.cell(row, 7).number_format == "General"
+
+
+def test_template_rows_show_the_whole_given_text(run, tmp_path, monkeypatch):
+    """Neither Excel nor LibreOffice grows a row on opening: wrapped text needs a row height."""
+    from openpyxl import load_workbook
+
+    from kjyd.render.template_xlsx import COLUMNS, HEADER_ROW
+    from kjyd.render.xlsx_style import LINE_POINTS, lines_needed
+
+    monkeypatch.setenv("KJYD_TODAY", "2022-08-05")
+    assert run("template", "--month", "2022-07", "-o", str(tmp_path)).exit_code == 0
+    ws = load_workbook(next(tmp_path.glob("*.xlsx")))["填报表"]
+    assert ws.row_dimensions[HEADER_ROW].height >= 2 * LINE_POINTS  # 本月累计完成（请填写）
+    for r in range(HEADER_ROW + 1, ws.max_row + 1):
+        lines = max(lines_needed(ws.cell(r, c).value, COLUMNS[c - 1][1]) for c in range(1, 7))
+        height = ws.row_dimensions[r].height
+        if lines > 1:  # e.g. （七）实施产业共性技术和“卡脖子”技术攻关
+            assert height is not None and height >= lines * LINE_POINTS, r
+        else:  # left to Excel, which grows the row as a long note is typed
+            assert height is None, r
 
 
 def test_status_missing_before_and_after_reports(run, division_plan_file, monkeypatch):

@@ -122,6 +122,8 @@ def write_template(
     ws.merge_cells(f"A{NOTE_ROW}:{LAST_COLUMN}{NOTE_ROW}")
     ws.row_dimensions[NOTE_ROW].height = 48
 
+    from kjyd.render.xlsx_style import height_for, lines_needed
+
     for index, (header, width) in enumerate(COLUMNS, 1):
         cell = ws.cell(HEADER_ROW, index, header)
         letter = cell.column_letter
@@ -133,6 +135,9 @@ def write_template(
             cell.value = f"{header}（请填写）"
             cell.comment = Comment("请在本列填写；其他列已保护。", "kjyd")
         ws.column_dimensions[letter].width = width
+    ws.row_dimensions[HEADER_ROW].height = height_for(
+        max(lines_needed(f"{header}（请填写）", width) for header, width in COLUMNS)
+    )
     ws.column_dimensions[ID_COLUMN].hidden = True
     ws.freeze_panes = f"A{FIRST_ROW}"
 
@@ -152,15 +157,20 @@ def write_template(
             cell = ws.cell(r, col, value)
             cell.alignment = wrap
             cell.border = border
-        ws.cell(r, 5).number_format = "#,##0.####"
+        ws.cell(r, 5).number_format = _last_value_format(row.last_value)
         ws.cell(r, 6).number_format = "yyyy-mm-dd"
+        # Neither Excel nor LibreOffice grows a row on opening; a row left at its default height
+        # (no wrapped given text) keeps growing in Excel as the division types a long note.
+        given = max(lines_needed(value, COLUMNS[col - 1][1]) for col, value in enumerate(values, 1))
+        if given > 1:
+            ws.row_dimensions[r].height = height_for(given)
         for letter in FILL_COLUMNS:
             cell = ws[f"{letter}{r}"]
             cell.fill = fill
             cell.border = border
             cell.alignment = wrap
             cell.protection = Protection(locked=False)
-        ws[f"{VALUE_COLUMN}{r}"].number_format = "#,##0.####"
+        ws[f"{VALUE_COLUMN}{r}"].number_format = "General"  # shows what was typed, 8 not "8."
         ws[f"{ID_COLUMN}{r}"] = target.id
 
         bounds = _bounds(target)
@@ -196,6 +206,14 @@ def write_template(
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)
     wb.save(stream)
+
+
+def _last_value_format(value: float | None) -> str:
+    """Thousands separators, decimals only when there are some.
+
+    Not "#,##0.####": Excel shows an integer under that format with a trailing point ("8.").
+    """
+    return "#,##0" if value is None or float(value).is_integer() else "#,##0.0###"
 
 
 def _validation(cls, bounds: tuple[str, str] | None):
