@@ -410,3 +410,11 @@ def test_figure_columns_are_wide_enough_that_excel_shows_no_hashes(run, tmp_path
     assert ws.column_dimensions["F"].width >= len("1,234.56") + 2 * len("亿元") + 1
     assert ws.column_dimensions["G"].width >= len("10000.0%") + 1
     assert ws.column_dimensions["D"].width == 38  # text columns keep their widths
+
+
+def test_trend_months_name_the_year_when_the_period_crosses_new_year():
+    from kjyd.render.xlsx_history import month_headers
+
+    assert month_headers(["2022-01", "2022-02"]) == ["1月", "2月"]
+    months = ["2023-11", "2023-12", "2024-01", "2024-02"]
+    assert month_headers(months) == ["2023年11月", "12月", "2024年1月", "2月"]

@@ -28,7 +28,7 @@ def trend_sheet(
     values: dict[str, dict[str, float]],
 ) -> None:
     """Month-end values of every quantitative target, the chosen month (last column) highlighted."""
-    headers = ["编号", "指标", "目标值", "单位"] + [f"{int(m[5:])}月" for m in months] + ["本月变化"]
+    headers = ["编号", "指标", "目标值", "单位"] + month_headers(months) + ["本月变化"]
     columns = len(headers)
     st.title_row(ws, 1, f"{report.plan.short_title}量化目标月度走势（月末累计值）", columns)
     st.header_row(ws, looks, 2, headers)
@@ -57,6 +57,21 @@ def trend_sheet(
     st.widths(ws, [7, 30, 10, 7] + [9] * len(months) + [10])
     ws.freeze_panes = "C3"
     st.page_setup(ws, "2:2", columns, last, 2)
+
+
+def month_headers(months: list[str]) -> list[str]:
+    """``7月 8月 …``; a period that crosses a new year names the year where it changes.
+
+    For a 2023-07 … 2024-06 plan: ``2023年7月 … 12月 2024年1月 … 6月``, so the two 7月 of a
+    longer period, or 1月 after 12月, are never mistaken for each other.
+    """
+    several_years = len({m[:4] for m in months}) > 1
+    headers = []
+    for index, month in enumerate(months):
+        new_year = index == 0 or month[:4] != months[index - 1][:4]
+        year = f"{month[:4]}年" if several_years and new_year else ""
+        headers.append(f"{year}{int(month[5:])}月")
+    return headers
 
 
 def _change(series: list[float | None]) -> float | None:
