@@ -173,3 +173,22 @@ def test_empty_file():
 def test_top_level_not_a_mapping():
     [problem] = problems_of("- a\n- b\n")
     assert problem.startswith("plan.yaml:1:1:") and "字段映射" in problem
+
+
+@pytest.mark.parametrize("yaml_text", ["&a [*a]\n", "a: &m {b: *m}\n", "id: x\nsections: &s\n  - number: 1\n    title: *s\n"])
+def test_an_alias_inside_its_own_anchor_is_a_located_error_not_a_hang(yaml_text):
+    [problem] = problems_of(yaml_text)
+    assert re.match(r"plan\.yaml:\d+:\d+: .*循环", problem), problem
+
+
+def test_an_alias_used_elsewhere_still_works():
+    text = replace_line(VALID, "    title: 定性任务", "    title: &t 定性任务")
+    text = replace_line(text, "    title: 定量任务", "    title: *t")
+    assert parse_plan(text, "plan.yaml").task(2).title == "定性任务"
+
+
+def test_a_control_character_is_one_located_line():
+    text = replace_line(VALID, "title: 某厅2023年工作要点", "title: 某厅\x072023年工作要点")
+    [problem] = problems_of(text)
+    assert problem.startswith(f"plan.yaml:{line_of(text, '某厅')}:") and "\n" not in problem
+    assert "不允许的字符" in problem

@@ -181,11 +181,31 @@ def _place(path: str, root: yaml.Node | None, loc: Loc) -> str:
 
 
 def _duplicate_keys(root: yaml.Node, path: str) -> list[str]:
-    """PyYAML keeps the last of two equal keys silently; a plan file must not lose a line that way."""
+    """PyYAML keeps the last of two equal keys silently; a plan file must not lose a line that way.
+
+    A YAML alias (``*name``) makes a node appear at several places. Each node is checked once, and
+    an alias inside the very thing it names (``&a [*a]``) is refused: it describes an endless
+    structure, and walking or validating it would never finish.
+    """
     problems = []
-    stack = [root]
+    on_path: set[int] = set()  # the nodes between the root and the one being looked at
+    checked: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        node = stack.pop()
+        node, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            checked.add(id(node))
+            continue
+        if id(node) in on_path:
+            m = node.start_mark
+            raise PlanFileError(
+                [f"{path}:{m.line + 1}:{m.column + 1}: 此处的锚点（&）在其自身内部被别名（*）引用，形成循环，无法读取"]
+            )
+        if id(node) in checked:
+            continue
+        on_path.add(id(node))
+        stack.append((node, True))
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
@@ -193,9 +213,9 @@ def _duplicate_keys(root: yaml.Node, path: str) -> list[str]:
                     m = key.start_mark
                     problems.append(f"{path}:{m.line + 1}:{m.column + 1}: 字段 {key.value} 重复出现")
                 seen.add(key.value)
-                stack.append(value)
+                stack.append((value, False))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((child, False) for child in node.value)
     return problems
 
 
@@ -365,8 +385,15 @@ def parse_plan(text: str, path: str, source: Path | None = None) -> Plan:
         mark = err.problem_mark or err.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}:1:1"
         raise PlanFileError([f"{where}: YAML 语法错误：{err.problem or err}"]) from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. NUL
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - text.rfind("\n", 0, err.position)
+        raise PlanFileError(
+            [f"{path}:{line}:{column}: 计划文件中有不允许的字符 {ascii(chr(err.character))}（控制字符）"]
+        ) from None
     except yaml.YAMLError as err:
-        raise PlanFileError([f"{path}:1:1: YAML 语法错误：{err}"]) from None
+        first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise PlanFileError([f"{path}:1:1: YAML 语法错误：{first_line}"]) from None
     finally:
         loader.dispose()
 
