@@ -284,6 +284,22 @@ def test_log_table_shows_the_columns(run):
     assert "2022-06-30" in out and "8 个" in out and "有效" in out
 
 
+@pytest.mark.parametrize("columns", [40, 60, 80, 100, 200])
+def test_log_keeps_every_column_at_any_width(run, monkeypatch, columns):
+    """状态 is the last column; below 80 columns it was cut off (有效 → 有) and then dropped."""
+    from rich.cells import cell_len
+
+    ok(run("update", "十三.5", "--value", "1200.5", "--note", "上半年签约额", "--by", "张三", "--date", "2022-06-15"))
+    ok(run("update", "十三.1", "--value", "8", "--date", "2022-06-20"))
+    ok(run("undo", "--yes"))
+    monkeypatch.setenv("KJYD_WIDTH", str(columns))
+    out = ok(run("log")).stdout
+    assert max(cell_len(line) for line in out.splitlines()) <= columns
+    for shown in ("已撤销", "有效", "1200.5 亿元", "8 个", "2022-06-15", "张三", "十三.5", "十三.1"):
+        assert shown in out, (shown, out)
+    assert "上半年" in out  # the note (folded over lines when narrow)
+
+
 @pytest.mark.parametrize("args, words", [
     (["--month", "2022-13"], ["月份"]),
     (["--month", "六月"], ["月份"]),

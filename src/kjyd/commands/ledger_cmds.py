@@ -244,31 +244,18 @@ def _json_row(plan: "Plan", entry: "Entry") -> dict:
 
 
 def _print_table(plan: "Plan", entries: list["Entry"]) -> None:
-    from rich import box
-    from rich.table import Table
-
-    from kjyd.render.terminal import entry_text
+    from kjyd.render.columns import Lines
+    from kjyd.render.terminal import WITHDRAWN, entry_text, log_table
     from kjyd.values import one_line
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    fixed = dict(no_wrap=True)  # ids, dates, values and states must never be cut
-    table.add_column("编号", justify="right", **fixed)
-    table.add_column("日期", **fixed)
-    # The target's label (十三.1) names its task, so no separate 任务 column: at 80 columns the
-    # names and notes need the room.
-    table.add_column("任务·目标", ratio=3, min_width=8, overflow="fold")
-    table.add_column("数值", justify="right", **fixed)
-    table.add_column("说明", ratio=3, min_width=8, overflow="fold")
-    table.add_column("填报人", ratio=1, min_width=4, overflow="fold")
-    table.add_column("录入时间", min_width=10)  # wraps to date / time when narrow
-    table.add_column("状态", **fixed)
+    rows = []
     for e in entries:
         target = _known(plan, e.target_id)
+        # The target's label (十三.1) names its task, so no separate 任务 column.
         name = f"{target.label} {target.name}" if target else e.target_id
-        table.add_row(
+        rows.append((
             str(e.id), str(e.date), name, _amount(target, e.value), entry_text(e), one_line(e.who),
-            e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            "已撤销" if e.withdrawn else "有效",
-            style="dim" if e.withdrawn else None,
-        )
-    output.console().print(table)
+            e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"), WITHDRAWN if e.withdrawn else "有效",
+        ))
+    console = output.console()
+    console.print(Lines(log_table(rows, console.width)))

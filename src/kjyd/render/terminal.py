@@ -242,6 +242,34 @@ def _history_table(detail: TaskDetail, width: int) -> list[Text]:
     return layout(columns, rows, width, title="填报记录")
 
 
+def log_table(rows: Sequence[tuple[str, ...]], width: int) -> list[Text]:
+    """``kjyd log``: one check-in per row, newest first; withdrawn rows dimmed and struck through.
+
+    ``rows`` hold the check-in's 编号, 日期, 任务·目标, 数值, 说明, 填报人, 录入时间 and 状态 as text.
+    Below :data:`NARROW` columns a row keeps 编号, 任务·目标, 数值 and 状态 on its first line and puts
+    日期, 说明, 填报人 and 录入时间 on a line spanning under it, so 状态 (有效/已撤销) is never cut off.
+    """
+    if width < NARROW:
+        columns = [Column("编号", align="right"), Column("任务·目标", ratio=1, overflow="fold"),
+                   Column("数值", align="right"), Column("状态")]
+    else:
+        columns = [Column("编号", align="right"), Column("日期"), Column("任务·目标", ratio=3, overflow="fold"),
+                   Column("数值", align="right"), Column("说明", ratio=3, overflow="fold"),
+                   Column("填报人", overflow="fold", max_width=8),
+                   Column("录入时间", width=16 if width >= 100 else 10, overflow="fold"), Column("状态")]
+    lines = []
+    for number, day, target, value, text, who, recorded, status in rows:
+        style = "dim strike" if status == WITHDRAWN else ""
+        if width < NARROW:
+            lines.append([Text(c, style=style) for c in (number, target, value, status)])
+            detail = "  ".join(part for part in (day, text.replace("\n", " "), who, f"录入 {recorded}") if part)
+            lines.append(["", Text(detail, style=style or "dim", overflow="fold")])
+        else:
+            cells = (number, day, target, value, text, who, recorded, status)
+            lines.append([Text(c, style=style) for c in cells])
+    return layout(columns, lines, width)
+
+
 def task_view(detail: TaskDetail, width: int) -> Group:
     """``kjyd show``: the task's full text, its targets, month-end trend and check-in history."""
     task = detail.row.task
