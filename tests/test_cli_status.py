@@ -265,3 +265,11 @@ def test_control_characters_in_notes_and_names_never_reach_the_terminal(run, wid
     assert "\x1b" not in status and "已完成\\x1b" in status  # shortened there
     assert "张三\\x1b[2J" in reply.stdout
     assert json.loads(run("log", "--json").stdout)[0]["note"] == note  # stored exactly as typed
+
+
+def test_show_accepts_a_target_address_for_its_task(run):
+    by_target = run("show", "十三.2", "--as-of", "2022-06-30", "--json")
+    by_task = run("show", "十三", "--as-of", "2022-06-30", "--json")
+    assert by_target.exit_code == 0 and by_target.stdout == by_task.stdout
+    missing = run("show", "十三.9")
+    assert missing.exit_code == 1 and "只有5个目标" in missing.stderr

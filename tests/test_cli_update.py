@@ -156,7 +156,7 @@ def test_default_date_is_today(run, db_path):
 def test_a_date_after_the_plan_end_is_recorded_at_the_end_with_a_notice(run, db_path, monkeypatch):
     monkeypatch.setenv("KJYD_TODAY", "2023-01-15")
     result = ok(run("update", "十三.5", "--value", "3000", "--date", "2023-01-10"))
-    assert "年度数据记入 2022-12-31" in result.stderr
+    assert "期末数据记入 2022-12-31" in result.stderr
     assert "日期 2022-12-31" in result.stdout
     assert rows(db_path)[0][1] == "2022-12-31"
 
@@ -164,7 +164,7 @@ def test_a_date_after_the_plan_end_is_recorded_at_the_end_with_a_notice(run, db_
 def test_today_after_the_plan_year_defaults_to_the_plan_end(run, db_path, monkeypatch):
     monkeypatch.delenv("KJYD_TODAY")  # the real calendar is long past 2022
     result = ok(run("update", "十三", "--value", "10"))
-    assert "年度数据记入 2022-12-31" in result.stderr
+    assert "期末数据记入 2022-12-31" in result.stderr
     assert rows(db_path)[0][1] == "2022-12-31"
 
 

@@ -160,5 +160,5 @@ def checkin_date(plan: "Plan", text: str | None) -> tuple[date, str | None]:
     if day < plan.start:
         raise InputError(f"日期 {day} 早于计划期开始（{plan.start}），{plan.short_title}从 {plan.start} 起填报")
     if day > plan.end:
-        return plan.end, f"{day} 已超出计划期（至 {plan.end}），年度数据记入 {plan.end}"
+        return plan.end, f"{day} 已超出计划期（至 {plan.end}），期末数据记入 {plan.end}"
     return day, None

@@ -157,7 +157,11 @@ def show_command(
 
     app_state = state(ctx)
     plan = app_state.plan
-    found = plan.find_task(task)
+    # 十三.2 names a target of 十三: show that task (the target must exist: 十三.9 is an error).
+    target = plan.resolve(task)
+    if target.task is None:
+        raise InputError(f"{target.label} 是主要目标，不属于任何任务：请用 kjyd status 查看")
+    found = plan.task(target.task)
     day = resolve_as_of(plan, as_of)
     ids = [t.id for t in found.targets]
     limit = None if as_json or show_all else SHOW_HISTORY

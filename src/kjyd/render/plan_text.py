@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
-from kjyd.plan import COMPARATOR_LABELS, Plan, format_number
+from kjyd.plan import Plan
 
 
 def _pad(text: str, width: int) -> str:
@@ -17,8 +17,7 @@ def _pad(text: str, width: int) -> str:
 def _target_line(target, indent: str) -> str:
     if target.implicit:
         return f"{indent}{_pad(target.label, 12)}{target.name} 100%（定性任务，按工作进度填报）"
-    amount = f"{format_number(target.value)}{target.unit}"
-    return f"{indent}{_pad(target.label, 12)}{target.name} {COMPARATOR_LABELS[target.comparator]} {amount}"
+    return f"{indent}{_pad(target.label, 12)}{target.name} {target.goal(reach='达到')}"
 
 
 def plan_lines(plan: Plan) -> Iterator[str]:
@@ -27,11 +26,7 @@ def plan_lines(plan: Plan) -> Iterator[str]:
     yield ""
     yield "主要目标（与任务目标相同的，填报该任务目标即同时更新主要目标）"
     for headline, target in zip(plan.headlines, plan.headline_targets()):
-        amount = f"{format_number(target.value)}{target.unit}"
-        yield (
-            f"  H{headline.position:<3}{headline.name} "
-            f"{COMPARATOR_LABELS[target.comparator]} {amount}  → 填报编号 {target.label}"
-        )
+        yield f"  H{headline.position:<3}{headline.name} {target.goal(reach='达到')}  → 填报编号 {target.label}"
     for section in plan.sections:
         yield ""
         yield f"{section.label}、{section.title}"
