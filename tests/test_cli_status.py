@@ -273,3 +273,15 @@ def test_show_accepts_a_target_address_for_its_task(run):
     assert by_target.exit_code == 0 and by_target.stdout == by_task.stdout
     missing = run("show", "十三.9")
     assert missing.exit_code == 1 and "只有5个目标" in missing.stderr
+
+
+def test_show_takes_the_same_tolerance_as_status(run):
+    assert run("update", "十三", "--value", "8", "--date", "2022-06-15").exit_code == 0
+
+    def state(*extra):
+        result = run("show", "十三", "--as-of", "2022-06-30", "--json", *extra)
+        assert result.exit_code == 0, result.output
+        return next(t["state"] for t in json.loads(result.stdout)["targets"] if t["id"] == "13.1")
+
+    assert state() == "快于序时"  # 80 % against 49.6 % ± 5
+    assert state("--tolerance", "40") == "符合序时"

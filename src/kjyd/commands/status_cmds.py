@@ -68,6 +68,9 @@ def _print(renderable) -> None:
     console.print(renderable)
 
 
+_TOLERANCE_HELP = "与序时进度相差多少个百分点以内算符合序时，默认 5。"
+
+
 @command("status")
 def status_command(
     ctx: typer.Context,
@@ -78,7 +81,7 @@ def status_command(
     ),
     behind: bool = typer.Option(False, "--behind", help="只看慢于序时和未填报的任务。"),
     tolerance: Optional[str] = typer.Option(
-        None, "--tolerance", metavar="百分点", help="与序时进度相差多少个百分点以内算符合序时，默认 5。"
+        None, "--tolerance", metavar="百分点", help=_TOLERANCE_HELP
     ),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
     missing: bool = typer.Option(
@@ -141,8 +144,9 @@ SHOW_HISTORY = 20
 @command("show")
 def show_command(
     ctx: typer.Context,
-    task: str = typer.Argument(..., metavar="任务", help="任务编号，如 十三、（十三）或 13。"),
+    task: str = typer.Argument(..., metavar="任务", help="任务编号，如 十三、（十三）或 13；也可写其目标，如 十三.2。"),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help=_AS_OF_HELP),
+    tolerance: Optional[str] = typer.Option(None, "--tolerance", metavar="百分点", help=_TOLERANCE_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
     show_all: bool = typer.Option(
         False, "--all", help=f"列出全部填报记录（默认只列最近 {SHOW_HISTORY} 条；--json 总是输出全部）。"
@@ -154,6 +158,7 @@ def show_command(
     """
     from kjyd.ledger import Ledger
     from kjyd.report import build_task_detail, report_months
+    from kjyd.values import parse_tolerance
 
     app_state = state(ctx)
     plan = app_state.plan
@@ -172,7 +177,8 @@ def show_command(
         else:  # a task can have thousands of check-ins: read only the newest and what they need
             entries, total = ledger.recent(plan.id, ids, day, limit)
         month_ends = ledger.month_end_values(plan.id, report_months(plan, day))
-    detail = build_task_detail(plan, found, entries, day, month_ends, history_limit=limit,
+    detail = build_task_detail(plan, found, entries, day, month_ends, parse_tolerance(tolerance),
+                               history_limit=limit,
                                history_total=total)
     if as_json:
         from kjyd.render.json_out import dumps, task_data
