@@ -192,3 +192,9 @@ def test_a_control_character_is_one_located_line():
     [problem] = problems_of(text)
     assert problem.startswith(f"plan.yaml:{line_of(text, '某厅')}:") and "\n" not in problem
     assert "不允许的字符" in problem
+
+
+def test_a_bad_value_with_a_line_break_is_echoed_on_one_line():
+    broken = replace_line(VALID, "    comparator: at_least", '    comparator: "more\\nthan"')
+    [problem] = problems_of(broken)
+    assert "\n" not in problem and '"more\\nthan"' in problem

@@ -23,6 +23,7 @@ from pathlib import Path
 from kjyd.errors import AddressNotFound, InputError
 from kjyd.plan import Plan, Target
 from kjyd.render import template_xlsx as layout
+from kjyd.values import quoted
 
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _ZIP_MAGIC = b"PK"
@@ -85,11 +86,6 @@ def already_collected(collected: Collected, sources: set[str]) -> bool:
 # --- numbers --------------------------------------------------------------------------------
 
 
-def _show(value: object) -> str:
-    text = str(value)
-    return f'"{text if len(text) <= 30 else text[:29] + "…"}"'
-
-
 def cell_number(raw: object, target: Target) -> float:
     """The number in a 本月累计完成 cell, checked for the target; InputError says what is wrong.
 
@@ -99,7 +95,7 @@ def cell_number(raw: object, target: Target) -> float:
     from kjyd.values import check_value, parse_number
 
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise InputError(f"{_show(raw)} 不是数字")
+        raise InputError(f"{quoted(str(raw))} 不是数字")
     if isinstance(raw, str):
         text = raw.strip()
         if target.unit and text.endswith(target.unit) and text != target.unit:
@@ -108,7 +104,7 @@ def cell_number(raw: object, target: Target) -> float:
     else:
         value = float(raw)
         if not math.isfinite(value):
-            raise InputError(f"{_show(raw)} 不是数字")
+            raise InputError(f"{quoted(str(raw))} 不是数字")
     check_value(target, value)
     return value
 
@@ -213,7 +209,7 @@ def _read_meta(workbook, plan: Plan, month: str | None, result: Collected) -> bo
     meta = {_text(sheet.cell(r, 1).value): _text(sheet.cell(r, 2).value) for r in range(2, sheet.max_row + 1)}
     where = f"{name}!{layout.META_SHEET}"
     if meta.get("format") != layout.FORMAT:
-        result.problems.append(f"{where}: 填报表格式 {_show(meta.get('format', ''))} 无法识别，请用 kjyd template 重新生成")
+        result.problems.append(f"{where}: 填报表格式 {quoted(meta.get('format', ''))} 无法识别，请用 kjyd template 重新生成")
         return False
     if meta.get("plan_id") != plan.id:
         result.problems.append(
@@ -252,7 +248,7 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
         wanted = f"{header}（请填写）" if cell.column_letter in layout.FILL_COLUMNS else header
         if _text(cell.value) != wanted:
             result.problems.append(
-                f"{where}!{cell.coordinate}: 表头应为 “{wanted}”，而不是 {_show(_text(cell.value))}（列被调换或删除？）"
+                f"{where}!{cell.coordinate}: 表头应为 “{wanted}”，而不是 {quoted(_text(cell.value))}（列被调换或删除？）"
             )
     if result.problems:
         return
@@ -304,7 +300,7 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
         label = _text(sheet[f"A{r}"].value)
         if label != target.label:
             result.problems.append(
-                f"{where}!A{r}: 编号 {_show(label)} 与本行目标 {target.label} 不一致（行被排序或改动过？请用原表填写）"
+                f"{where}!A{r}: 编号 {quoted(label)} 与本行目标 {target.label} 不一致（行被排序或改动过？请用原表填写）"
             )
             continue
         if not filled:

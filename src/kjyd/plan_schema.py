@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kjyd.errors import PlanFileError
 from kjyd.numerals import MAX
 from kjyd.plan import IMPLICIT_NAME, IMPLICIT_UNIT, Headline, Plan, Section, Target, Task
+from kjyd.values import quoted
 
 Comparator = Literal["at_least", "about", "reach"]
 Text = Annotated[str, Field(min_length=1)]
@@ -140,13 +141,8 @@ def _message(error: dict[str, Any]) -> str:
         return error["msg"]
     message = template.format(field=field, **error.get("ctx", {}))
     if kind not in {"missing", "extra_forbidden"} and "input" in error:
-        message += f"，而不是 {_show(error['input'])}"
+        message += f"，而不是 {quoted(error['input'])}"
     return message
-
-
-def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
-    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _node_at(root: yaml.Node, loc: Loc) -> yaml.Node:

@@ -35,6 +35,12 @@ def shown(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def quoted(value: object, limit: int = 40) -> str:
+    """A value someone typed (a cell, a YAML scalar) quoted inside a one-line message, shortened."""
+    text = f'"{shown(value)}"' if isinstance(value, str) else shown(repr(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def one_line(text: str) -> str:
     """Stored free text (a note, a name) for display on one line: line breaks and tabs become single
     spaces, and control characters are shown escaped (``\\x1b``), so a pasted note can neither break
