@@ -83,6 +83,24 @@ def already_collected(collected: Collected, sources: set[str]) -> bool:
     return any(source.endswith(suffix) for source in sources)
 
 
+def sources_of_file(path: Path, plan: Plan, sources: set[str]) -> list[str]:
+    """Which recorded ``source`` values a workbook made (for ``kjyd undo --file``).
+
+    By content digest when the file can still be read (it may have been renamed since); by file
+    name when it cannot (deleted, or edited after collecting). Several hits mean several
+    collections of same-named files with different content.
+    """
+    if path.is_file():
+        collected = read_workbook(path, plan)
+        if not collected.problems:
+            suffix = f"#{collected.digest}"
+            hits = sorted(s for s in sources if s.endswith(suffix))
+            if hits:
+                return hits
+    prefix = f"{path.name}#"
+    return sorted(s for s in sources if s.startswith(prefix))
+
+
 # --- numbers --------------------------------------------------------------------------------
 
 

@@ -368,7 +368,47 @@ class Ledger:
             row = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (last.id,)).fetchone()
         return _entry(row)
 
+    def withdraw(self, *, plan_id: str, ids: Iterable[int], who: str) -> list[Entry]:
+        """Mark exactly these check-ins 已撤销, all or none (``kjyd undo 编号`` / ``--file``).
+
+        The ids are the ones the user confirmed. If any of them was withdrawn (or never existed)
+        in the meantime, refuse instead of withdrawing a different set than the one shown.
+        """
+        wanted = sorted(set(ids))
+        if not wanted:
+            raise LedgerError("没有可撤销的填报记录")
+        marks = ", ".join("?" * len(wanted))
+        with self._write() as conn:
+            open_ids = {row[0] for row in conn.execute(
+                f"SELECT id FROM checkins WHERE plan_id = ? AND id IN ({marks}) AND withdrawn_at IS NULL",
+                (plan_id, *wanted))}
+            gone = [i for i in wanted if i not in open_ids]
+            if gone:
+                raise LedgerError(
+                    f"确认期间编号 {'、'.join(f'#{i}' for i in gone)} 已被撤销，未撤销任何记录；请重新运行 kjyd undo"
+                )
+            conn.execute(
+                f"UPDATE checkins SET withdrawn_at = ?, withdrawn_by = ? WHERE id IN ({marks})",
+                (_now(), who, *wanted),
+            )
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id IN ({marks}) ORDER BY id", wanted)
+            return [_entry(row) for row in rows.fetchall()]
+
     # reading ------------------------------------------------------------------------------
+
+    def entry(self, entry_id: int) -> Entry | None:
+        """One check-in by its number (编号), withdrawn or not, of whichever plan."""
+        rows = self._select(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (int(entry_id),))
+        return rows[0] if rows else None
+
+    def source_entries(self, plan_id: str, source: str) -> list[Entry]:
+        """The counting check-ins one collected file made (``source`` exactly), in sheet order."""
+        return self._select(
+            f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND source = ? AND withdrawn_at IS NULL "
+            "ORDER BY id",
+            (plan_id, source),
+        )
+
 
     def last_entry(self, plan_id: str) -> Entry | None:
         """The most recently recorded check-in of the plan that is not withdrawn."""

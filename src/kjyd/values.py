@@ -122,6 +122,14 @@ def parse_count(text: str, *, what: str) -> int:
     return int(s)
 
 
+def parse_entry_number(text: str) -> int:
+    """A check-in number as ``kjyd log`` shows it: ``4`` or ``#4``."""
+    s = _normalise(text).lstrip("#").strip()
+    if not s.isdigit() or int(s) < 1:
+        raise InputError(f'编号 "{shown(text)}" 应为正整数，如 4（编号见 kjyd log 第一列）')
+    return int(s)
+
+
 def current_user(by: str | None) -> str:
     """Who is checking in: ``--by``, else ``KJYD_USER``, else the OS login name."""
     if by is not None and not by.strip():

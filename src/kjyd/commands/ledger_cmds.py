@@ -8,6 +8,7 @@ error is a Chinese sentence naming the input.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
@@ -144,30 +145,109 @@ def update_command(
 @command("undo")
 def undo_command(
     ctx: typer.Context,
+    number: Optional[str] = typer.Argument(None, metavar="[编号]", help="要撤销的填报编号（kjyd log 第一列），如 4；默认最近一次。"),
+    file: Optional[Path] = typer.Option(None, "--file", metavar="文件", help="撤销收取该填报表时记录的全部填报，如 交回/科技成果转化处.xlsx。"),
     yes: bool = typer.Option(False, "--yes", "-y", help="不询问，直接撤销。"),
     by: Optional[str] = typer.Option(None, "--by", metavar="撤销人", help="撤销人，默认环境变量 KJYD_USER 或登录名。"),
 ) -> None:
-    """撤销最近一次填报：记录仍保留在历史中，标记为“已撤销”，不再计入进度。
+    """撤销填报：记录仍保留在历史中，标记为“已撤销”，不再计入进度。
 
-    示例：kjyd undo
+    不带参数撤销最近一次；给出编号撤销任意一条；--file 撤销某个收取的填报表记录的全部填报
+    （撤销后可重新收取该文件）。撤销前先显示将撤销的内容并询问。
+
+    示例：kjyd undo 4 ｜ kjyd undo --file 交回/科技成果转化处.xlsx
     """
     from kjyd.errors import LedgerError
     from kjyd.ledger import Ledger
-    from kjyd.values import current_user
+    from kjyd.values import current_user, parse_entry_number
 
     app_state = state(ctx)
     plan = app_state.plan
     who = current_user(by)
+    if number is not None and file is not None:
+        raise InputError("编号和 --file 只能用其中一个")
+    wanted = None if number is None else parse_entry_number(number)
     with Ledger.open(app_state.db_path, write=False) as ledger:
-        last = ledger.last_entry(plan.id)
-    if last is None:
-        raise LedgerError("没有可撤销的填报记录")
-    output.say(f"将撤销：{_describe(plan, last)}")
+        if file is not None:
+            entries, heading = _file_entries(ledger, plan, file)
+        elif wanted is not None:
+            entries, heading = [_numbered_entry(ledger, plan, wanted)], "将撤销："
+        else:
+            last = ledger.last_entry(plan.id)
+            if last is None:
+                raise LedgerError("没有可撤销的填报记录")
+            entries, heading = [last], "将撤销："
+        effects = _effects(ledger, plan, entries)
+    if len(entries) == 1 and file is None:
+        output.say(f"{heading}{_describe(plan, entries[0])}")
+    else:
+        output.say(heading)
+        for entry in entries:
+            output.say(f"  {_describe(plan, entry)}")
+    for line in effects:
+        output.say(line)
     if not yes:
-        typer.confirm("确定撤销吗？", default=False, abort=True)
+        typer.confirm("确定撤销吗？" if len(entries) == 1 else f"确定撤销这 {len(entries)} 条吗？", default=False, abort=True)
     with Ledger.open(app_state.db_path, write=True) as ledger:
-        withdrawn = ledger.withdraw_last(plan_id=plan.id, who=who, only_if_id=last.id)
-    output.say(f"已撤销：#{withdrawn.id}（记录仍保留在历史中，标记为 已撤销）")
+        if file is None and wanted is None:
+            done = [ledger.withdraw_last(plan_id=plan.id, who=who, only_if_id=entries[0].id)]
+        else:
+            done = ledger.withdraw(plan_id=plan.id, ids=[e.id for e in entries], who=who)
+    numbers = "、".join(f"#{e.id}" for e in done)
+    output.say(f"已撤销：{numbers}（记录仍保留在历史中，标记为 已撤销）")
+    if file is not None:
+        output.say(f"如需重新记录，可再次收取：kjyd collect {file}")
+
+
+def _numbered_entry(ledger, plan: "Plan", number: int) -> "Entry":
+    """The check-in ``kjyd undo 编号`` names, if it can be withdrawn."""
+    from kjyd.errors import LedgerError
+
+    entry = ledger.entry(number)
+    if entry is None or entry.plan_id != plan.id:
+        where = "" if entry is None else f"（它属于计划 {entry.plan_id}，不是当前计划 {plan.id}）"
+        raise LedgerError(f"没有编号为 #{number} 的填报记录{where}；编号见 kjyd log 第一列")
+    if entry.withdrawn:
+        when = entry.withdrawn_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        raise LedgerError(f"编号 #{number} 已于 {when} 撤销，无需再撤销")
+    return entry
+
+
+def _file_entries(ledger, plan: "Plan", file: Path) -> tuple[list["Entry"], str]:
+    """The check-ins one collected workbook made, found by its content (or, failing that, its name)."""
+    from kjyd.collect import sources_of_file
+    from kjyd.errors import LedgerError
+
+    found = sources_of_file(file, plan, ledger.sources(plan.id))
+    if not found:
+        raise LedgerError(f"没有收取 {file.name} 记录的有效填报（未收取过，或已全部撤销）；收取记录见 kjyd log")
+    if len(found) > 1:
+        raise LedgerError(
+            f"有 {len(found)} 次收取的文件都叫 {file.name}，内容不同；请给出交回的那个文件本身，"
+            "或用 kjyd undo 编号 逐条撤销"
+        )
+    entries = ledger.source_entries(plan.id, found[0])
+    return entries, f"将撤销收取 {file.name} 时记录的 {len(entries)} 条填报："
+
+
+def _effects(ledger, plan: "Plan", entries: list["Entry"]) -> list[str]:
+    """For each target whose current value changes: 撤销后 十三.5 当前值 1200 → 800 亿元."""
+    from datetime import date
+
+    from kjyd.entries import value_as_of
+    from kjyd.plan import format_number
+
+    gone = {e.id for e in entries}
+    lines = []
+    for target_id in dict.fromkeys(e.target_id for e in entries if e.value is not None):
+        history = ledger.entries(plan.id, target_ids=[target_id], include_withdrawn=False)
+        before = value_as_of(history, date.max)
+        after = value_as_of([e for e in history if e.id not in gone], date.max)
+        if before != after:
+            target = _known(plan, target_id)
+            label = target.label if target else target_id
+            lines.append(f"撤销后 {label} 的当前值：{format_number(before)} → {_amount(target, after)}")
+    return lines
 
 
 # --- log --------------------------------------------------------------------------------------
