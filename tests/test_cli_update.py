@@ -323,7 +323,7 @@ def test_a_database_that_is_not_sqlite_gives_exit_1(run, db_path):
 
 def test_a_database_locked_too_long_gives_exit_1(run, db_path, monkeypatch):
     ok(run("update", "十三", "--value", "1"))
-    monkeypatch.setattr("kjyd.ledger.BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("kjyd.ledger.sqlite.BUSY_TIMEOUT_MS", 50)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

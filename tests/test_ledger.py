@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kjyd import ledger as ledger_module
+from kjyd.ledger import sqlite as ledger_module
 from kjyd.entries import latest_entry_as_of, value_as_of, value_entry_as_of
 from kjyd.errors import LedgerError
 from kjyd.ledger import SCHEMA_VERSION, Ledger

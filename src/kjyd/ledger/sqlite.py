@@ -1,6 +1,7 @@
-"""The progress ledger: every check-in ever made, kept in one SQLite file that must never be lost.
+"""The SQLite store of the ledger: every check-in ever made, kept in one file that must never be lost.
 
-Why it looks like this:
+The embedded default (one planner's PC). It implements :class:`kjyd.ledger.Ledger`; commands reach
+it through :func:`kjyd.ledger.open_ledger`. Why it looks like this:
 
 * **Nothing is overwritten or deleted.** A check-in is an INSERT; ``undo`` only stamps
   ``withdrawn_at``/``withdrawn_by``. The value rule (:mod:`kjyd.entries`) decides what counts.
@@ -8,12 +9,12 @@ Why it looks like this:
   before anything is read, so the read-modify-write of ``--add`` cannot interleave), the journal is
   WAL (readers never block the writer) and a generous busy timeout makes a second writer wait
   instead of failing with "database is locked".
-* **Safe under crashes.** ``synchronous=FULL``: once :meth:`Ledger.record` returns, the check-in is
+* **Safe under crashes.** ``synchronous=FULL``: once :meth:`SqliteLedger.record` returns, the check-in is
   on disk, so a command that reported success never loses its check-in.
 * **Versioned schema.** :data:`MIGRATIONS` is an ordered list of small functions; each applied one
   is recorded in ``schema_migrations`` so a later release opens (and upgrades) an older file, and an
   older release refuses a newer file instead of misreading it.
-* **Reads do not create files.** ``Ledger.open(path, write=False)`` on a missing file behaves as an
+* **Reads do not create files.** ``SqliteLedger.open(path, write=False)`` on a missing file behaves as an
   empty ledger; the file and its folder appear on the first write.
 
 The SQL only *pre-selects* candidate rows with indexed queries (so a year of history is never
@@ -22,15 +23,15 @@ loaded whole); which check-in gives the value is decided by :mod:`kjyd.entries`.
 
 from __future__ import annotations
 
-import calendar
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from kjyd.entries import Entry, value_as_of
 from kjyd.errors import LedgerError
+from kjyd.ledger import Ledger, month_bounds, now_utc
 
 BUSY_TIMEOUT_MS = 20_000
 """How long a writer waits for another one before giving up (module-level so tests can shorten it)."""
@@ -98,7 +99,7 @@ def _plan_targets(plan: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return now_utc().isoformat(timespec="microseconds")
 
 
 def _entry(row: tuple) -> Entry:
@@ -117,12 +118,6 @@ def _entry(row: tuple) -> Entry:
         next_steps=next_steps or "",
         source=source or "",
     )
-
-
-def month_bounds(month: str) -> tuple[date, date]:
-    """First and last day of ``"YYYY-MM"``."""
-    year, mon = (int(part) for part in month.split("-"))
-    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
 
 
 def _translate(err: sqlite3.Error, path: Path) -> LedgerError:
@@ -150,17 +145,18 @@ def _translate(err: sqlite3.Error, path: Path) -> LedgerError:
 # --- the ledger -------------------------------------------------------------------------------
 
 
-class Ledger:
+class SqliteLedger(Ledger):
     """Check-ins of one database file (possibly several plans, keyed by plan id)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection | None):
         self.path = path
+        self.location = str(path)
         self._conn = conn
 
     # opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, write: bool) -> "Ledger":
+    def open(cls, path: Path, *, write: bool) -> "SqliteLedger":  # type: ignore[override]
         """Open the ledger at ``path``.
 
         ``write=False`` never creates anything: a missing file is an empty ledger. ``write=True``
@@ -239,12 +235,6 @@ class Ledger:
             self._conn.close()
             self._conn = None
 
-    def __enter__(self) -> "Ledger":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # transactions -------------------------------------------------------------------------
 
     @contextmanager
@@ -321,12 +311,6 @@ class Ledger:
         source: str = "",
         check: Callable[[float], None] | None = None,
     ) -> tuple[Entry, float | None]:
-        """Record one check-in; return it with the value as of ``date`` before it.
-
-        With ``add``, the new value is (value as of ``date``, or 0) + ``add``, computed inside the
-        same write transaction so concurrent ``--add`` never lose an increment. ``check`` is called
-        with the final value before inserting; if it raises, nothing is written.
-        """
         if value is not None and add is not None:
             raise ValueError("value and add are mutually exclusive")
         with self._write() as conn:
@@ -343,16 +327,10 @@ class Ledger:
         return entry, previous
 
     def record_many(self, rows: list[dict]) -> list[Entry]:
-        """Record several check-ins in one transaction: all of them, or (on any error) none."""
         with self._write() as conn:
             return [self._insert(conn, row) for row in rows]
 
     def withdraw_last(self, *, plan_id: str, who: str, only_if_id: int | None = None) -> Entry:
-        """Mark the plan's most recent counting check-in 已撤销; nothing is deleted.
-
-        ``only_if_id`` is the id the user confirmed: if another check-in arrived in between, refuse
-        rather than withdraw one the user never saw.
-        """
         with self._write() as conn:
             last = self.last_entry(plan_id)
             if last is None:
@@ -411,7 +389,6 @@ class Ledger:
 
 
     def last_entry(self, plan_id: str) -> Entry | None:
-        """The most recently recorded check-in of the plan that is not withdrawn."""
         rows = self._select(
             f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND withdrawn_at IS NULL "
             "ORDER BY id DESC LIMIT 1",
@@ -428,7 +405,6 @@ class Ledger:
         include_withdrawn: bool = True,
         limit: int | None = None,
     ) -> list[Entry]:
-        """Check-ins newest first (by recording order); ``month="2022-06"`` filters by check-in date."""
         where = ["plan_id = ?"]
         params: list = [plan_id]
         if target_ids is not None:
@@ -448,13 +424,8 @@ class Ledger:
         return self._select(sql, params)
 
     def snapshot(self, plan_id: str, as_of: date) -> list[Entry]:
-        """The few check-ins a report as of ``as_of`` needs, per target.
-
-        For each target: the latest counting check-in with a value, the latest counting check-in
-        of any kind, and the latest counting check-in with a note, all dated on or before
-        ``as_of``. Each is one backwards step on the (plan_id, target_id, date, id) index. Applying
-        :mod:`kjyd.entries` to this list gives the same answers as applying it to the full history.
-        """
+        """Each of the three picks per target is one backwards step on the (plan_id, target_id,
+        date, id) index."""
         pick = (
             "(SELECT x.id FROM checkins x WHERE x.plan_id = :plan AND x.target_id = t.target_id "
             "AND x.date <= :as_of AND x.withdrawn_at IS NULL {extra} "
@@ -469,15 +440,8 @@ class Ledger:
         )
 
     def recent(self, plan_id: str, target_ids: Iterable[str], as_of: date, limit: int) -> tuple[list[Entry], int]:
-        """The check-ins ``kjyd show`` needs to list the ``limit`` newest of these targets.
-
-        Returns (entries, total): the ``limit`` newest check-ins dated on or before ``as_of`` by
-        (date, id), withdrawn included; for each target the counting check-in with a value just
-        before the oldest of them (so 变化 of every listed row is computed exactly); the
-        :meth:`snapshot` rows of these targets (their current value, last update and note); and
-        the number of check-ins dated on or before ``as_of`` in all. Every step is an indexed
-        seek, so a task with years of history costs the same as one with a month.
-        """
+        """Every step is an indexed seek, so a task with years of history costs the same as one
+        with a month."""
         ids = list(target_ids)
         day = as_of.isoformat()
         newest = [
@@ -509,10 +473,7 @@ class Ledger:
         return sorted(found.values(), key=lambda e: e.id, reverse=True), total
 
     def month_end_values(self, plan_id: str, months: list[str]) -> dict[str, dict[str, float]]:
-        """``{target_id: {"2022-01": value as of that month's last day, …}}`` in one query.
-
-        Months for which a target has no value yet are absent from its dict.
-        """
+        """One query for all months and targets."""
         if not months:
             return {}
         ends = {month: month_bounds(month)[1] for month in months}
@@ -537,7 +498,6 @@ class Ledger:
         return result
 
     def sources(self, plan_id: str) -> set[str]:
-        """Distinct non-empty ``source`` values of counting check-ins (to detect a re-collect)."""
         if self._conn is None:
             return set()
         try:
@@ -551,4 +511,4 @@ class Ledger:
         return {r[0] for r in rows}
 
 
-__all__ = ["Ledger", "MIGRATIONS", "SCHEMA_VERSION", "month_bounds"]
+__all__ = ["SqliteLedger", "MIGRATIONS", "SCHEMA_VERSION", "BUSY_TIMEOUT_MS"]

@@ -1,0 +1,196 @@
+"""The progress ledger: one interface, two stores (an SQLite file, or a PostgreSQL server).
+
+Commands, ``collect`` and the report code speak only to :class:`Ledger`; which store sits behind it
+is decided once, by :func:`open_ledger`, from the ``--db`` setting:
+
+* a file path → :class:`kjyd.ledger.sqlite.SqliteLedger` (the embedded default, one planner's PC);
+* a ``postgresql://`` or ``postgres://`` URL → the PostgreSQL store (a department's shared server),
+  imported only then, so SQLite users never load a database driver they do not use.
+
+What every implementation promises (the tests run the CLI against each store to hold them to it):
+
+* **Nothing is overwritten or deleted.** A check-in is an insert; ``undo`` only marks it withdrawn
+  (已撤销). The value rule (:mod:`kjyd.entries`) decides what counts.
+* **Writes are all-or-nothing and serialised where they read-modify-write**, so concurrent
+  ``--add`` never lose an increment and a file collected twice at once is recorded once.
+* **Once a write method returns, the check-in is durable**: a command that reported success never
+  loses it, even if the machine dies right after.
+* **Reads never write**: opening with ``write=False`` creates and migrates nothing.
+* **Versioned schema**: an older database is upgraded on the first write; a newer one is refused.
+
+This module stays import-light (no sqlite3, no driver): ``kjyd --help`` imports nothing of it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kjyd.entries import Entry
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+"""URL prefixes that select the PostgreSQL store (libpq's two spellings)."""
+
+
+def is_server_url(setting: str | Path) -> bool:
+    """True when the ``--db`` setting names a PostgreSQL server rather than a file."""
+    return isinstance(setting, str) and setting.strip().lower().startswith(SERVER_SCHEMES)
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last day of ``"YYYY-MM"``."""
+    year, mon = (int(part) for part in month.split("-"))
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def now_utc() -> datetime:
+    """The recording time stamped on a check-in or a withdrawal (UTC, microseconds)."""
+    return datetime.now(timezone.utc)
+
+
+class Ledger(ABC):
+    """The check-ins of one store (possibly several plans, keyed by plan id).
+
+    Use as a context manager; :meth:`open` (or :func:`open_ledger`) picks the store.
+    """
+
+    location: str
+    """Where the store is, for messages (a file path, or a server URL without its password)."""
+
+    # opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, setting: str | Path, *, write: bool) -> "Ledger":
+        """Open the ledger named by ``setting`` (see :func:`open_ledger`)."""
+        return open_ledger(setting, write=write)
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # writing ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def record(
+        self,
+        *,
+        plan_id: str,
+        target_id: str,
+        date: date,
+        value: float | None,
+        note: str = "",
+        who: str,
+        add: float | None = None,
+        problems: str = "",
+        next_steps: str = "",
+        source: str = "",
+        check: Callable[[float], None] | None = None,
+    ) -> tuple["Entry", float | None]:
+        """Record one check-in; return it with the value as of ``date`` before it.
+
+        With ``add``, the new value is (value as of ``date``, or 0) + ``add``, computed inside the
+        same write transaction so concurrent ``--add`` never lose an increment. ``check`` is called
+        with the final value before inserting; if it raises, nothing is written.
+        """
+
+    @abstractmethod
+    def record_many(self, rows: list[dict]) -> list["Entry"]:
+        """Record several check-ins in one transaction: all of them, or (on any error) none."""
+
+    @abstractmethod
+    def withdraw_last(self, *, plan_id: str, who: str, only_if_id: int | None = None) -> "Entry":
+        """Mark the plan's most recent counting check-in 已撤销; nothing is deleted.
+
+        ``only_if_id`` is the id the user confirmed: if another check-in arrived in between, refuse
+        rather than withdraw one the user never saw.
+        """
+
+    # reading ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def last_entry(self, plan_id: str) -> "Entry | None":
+        """The most recently recorded check-in of the plan that is not withdrawn."""
+
+    @abstractmethod
+    def entries(
+        self,
+        plan_id: str,
+        *,
+        target_ids: Iterable[str] | None = None,
+        month: str | None = None,
+        include_withdrawn: bool = True,
+        limit: int | None = None,
+    ) -> list["Entry"]:
+        """Check-ins newest first (by recording order); ``month="2022-06"`` filters by check-in date."""
+
+    @abstractmethod
+    def snapshot(self, plan_id: str, as_of: date) -> list["Entry"]:
+        """The few check-ins a report as of ``as_of`` needs, per target.
+
+        For each target: the latest counting check-in with a value, the latest counting check-in
+        of any kind, and the latest counting check-in with a note, all dated on or before
+        ``as_of``. Applying :mod:`kjyd.entries` to this list gives the same answers as applying it
+        to the full history.
+        """
+
+    @abstractmethod
+    def recent(
+        self, plan_id: str, target_ids: Iterable[str], as_of: date, limit: int
+    ) -> tuple[list["Entry"], int]:
+        """The check-ins ``kjyd show`` needs to list the ``limit`` newest of these targets.
+
+        Returns (entries, total): the ``limit`` newest check-ins dated on or before ``as_of`` by
+        (date, id), withdrawn included; for each target the counting check-in with a value just
+        before the oldest of them (so 变化 of every listed row is computed exactly); the
+        :meth:`snapshot` rows of these targets; and the number of check-ins dated on or before
+        ``as_of`` in all.
+        """
+
+    @abstractmethod
+    def month_end_values(self, plan_id: str, months: list[str]) -> dict[str, dict[str, float]]:
+        """``{target_id: {"2022-01": value as of that month's last day, …}}``.
+
+        Months for which a target has no value yet are absent from its dict.
+        """
+
+    @abstractmethod
+    def sources(self, plan_id: str) -> set[str]:
+        """Distinct non-empty ``source`` values of counting check-ins (to detect a re-collect)."""
+
+
+def open_ledger(setting: str | Path, *, write: bool) -> Ledger:
+    """Open the store the ``--db`` setting names: a PostgreSQL URL, otherwise an SQLite file.
+
+    ``write=False`` never creates or changes anything (a missing SQLite file is an empty ledger).
+    ``write=True`` creates what is missing and brings the schema up to date.
+    """
+    if is_server_url(setting):
+        from kjyd.errors import LedgerError
+
+        raise LedgerError("此版本尚不支持 PostgreSQL 数据库地址")
+    from kjyd.ledger.sqlite import SqliteLedger
+
+    return SqliteLedger.open(Path(setting), write=write)
+
+
+def __getattr__(name: str):
+    """``from kjyd.ledger import SCHEMA_VERSION`` keeps meaning the SQLite file's schema (as before
+    the ledger became a package), without importing sqlite3 for everyone who imports this module."""
+    if name in ("MIGRATIONS", "SCHEMA_VERSION"):
+        from kjyd.ledger import sqlite
+
+        return getattr(sqlite, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Ledger", "open_ledger", "is_server_url", "month_bounds", "now_utc", "SERVER_SCHEMES"]
