@@ -8,6 +8,7 @@ from kjyd.commands import status_cmds  # noqa: F401
 from kjyd.commands import ledger_cmds  # noqa: F401
 from kjyd.commands import export_cmds  # noqa: F401
 from kjyd.commands import division_cmds  # noqa: F401
+from kjyd.commands import changes_cmds  # noqa: F401
 
 
 def main() -> None:

@@ -103,3 +103,44 @@ def task_data(detail: TaskDetail) -> dict[str, Any]:
 
 def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def changes_data(changes) -> dict[str, Any]:
+    """``changes --json``: both reports' dates, the summary and every change (see README)."""
+    return {
+        "plan": changes.plan.id,
+        "month": changes.month,
+        "since": changes.since.isoformat(),
+        "until": changes.until.isoformat(),
+        "expected_percent_before": number(changes.before.expected_percent, 2),
+        "expected_percent": number(changes.after.expected_percent, 2),
+        "summary": changes.summary,
+        "values": [
+            {
+                "id": c.target.id,
+                "task": c.target.task,
+                "name": c.target.name,
+                "unit": c.target.unit,
+                "before": number(c.before.value),
+                "after": number(c.after.value),
+                "delta": number(c.delta, 6),
+                "percent": number(c.after.percent, 2),
+                "state_before": c.before.state,
+                "state": c.after.state,
+            }
+            for c in changes.values
+        ],
+        "states": [
+            {"task": c.after.task.number, "title": c.after.task.title, "before": c.before.state,
+             "after": c.after.state, "improved": c.improved}
+            for c in changes.states
+        ],
+        "noted": [
+            {"task": item.row.task.number, "title": item.row.task.title,
+             "notes": [{"id": e.id, "target": t.id, "date": e.date.isoformat(), "note": e.note}
+                       for e, t in item.notes]}
+            for item in changes.noted
+        ],
+        "progressed": list(changes.progressed),
+        "silent": [row.task.number for row in changes.silent],
+    }

@@ -1,0 +1,104 @@
+"""``kjyd changes``: what moved between the end of last month and the end of this one.
+
+Thin: pick the window, read what both reports and the window's notes need from the ledger, call
+:func:`kjyd.changes.compare` (built on the one report function), hand the result to a renderer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from kjyd import output
+from kjyd.app import command, state
+from kjyd.errors import InputError
+
+if TYPE_CHECKING:
+    from kjyd.changes import Changes
+    from kjyd.ledger import Ledger
+    from kjyd.plan import Plan
+
+
+def month_window(plan: "Plan", month: str) -> tuple[date, date]:
+    """(last day of the previous month, last day of ``month`` held to the plan's end)."""
+    from kjyd.changes import previous_month_end
+    from kjyd.ledger import month_bounds
+
+    return previous_month_end(month), min(month_bounds(month)[1], plan.end)
+
+
+def window_entries(ledger: "Ledger", plan_id: str, since: date, until: date) -> list:
+    """What :func:`kjyd.changes.compare` needs: both snapshots and every check-in dated in between.
+
+    Read month by month with the ledger's indexed month filter, so a long history costs only the
+    months of the window.
+    """
+    entries = ledger.snapshot(plan_id, since) + ledger.snapshot(plan_id, until)
+    year, month = since.year, since.month
+    while (year, month) <= (until.year, until.month):
+        entries += ledger.entries(plan_id, month=f"{year:04d}-{month:02d}", include_withdrawn=False)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return entries
+
+
+def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float) -> "Changes":
+    """The changes of one calendar month (used by ``changes``, ``export`` and ``report``)."""
+    from kjyd.changes import compare
+
+    since, until = month_window(plan, month)
+    return compare(plan, window_entries(ledger, plan.id, since, until), since, until,
+                   month=month, tolerance=tolerance)
+
+
+@command("changes")
+def changes_command(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(
+        None, "--month", metavar="年-月", help="哪个月与上月末比较，如 2022-07。默认：本月（限于计划期内）。"
+    ),
+    since: Optional[str] = typer.Option(
+        None, "--since", metavar="日期", help="改为与该日（YYYY-MM-DD）比较，直到今天（或计划期末日）。"
+    ),
+    tolerance: Optional[str] = typer.Option(
+        None, "--tolerance", metavar="百分点", help="与序时进度相差多少个百分点以内算符合序时，默认 5。"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON（字段见 README），供脚本使用。"),
+) -> None:
+    """较上月有什么变化：数值变化（上月末 → 本月末、增量、完成率）、状态变化、有进展说明的任务、无更新的任务，以及一句汇总。
+
+    示例：kjyd changes --month 2022-07 ｜ kjyd changes --since 2022-07-15 --json
+    """
+    from kjyd.clock import today
+    from kjyd.divisions import default_month, month_in_plan
+    from kjyd.ledger import Ledger
+    from kjyd.values import parse_date, parse_tolerance
+
+    app_state = state(ctx)
+    plan = app_state.plan
+    tol = parse_tolerance(tolerance)
+    if since is not None and month is not None:
+        raise InputError("--month 与 --since 只能用一个：按月比较用 --month，从某日起比较用 --since")
+    with Ledger.open(app_state.db_path, write=False) as ledger:
+        if since is None:
+            chosen = month_in_plan(plan, month) if month else default_month(plan, today())
+            changes = month_changes(ledger, plan, chosen, tol)
+        else:
+            from kjyd.changes import compare
+            from kjyd.commands.status_cmds import resolve_as_of
+
+            start = parse_date(since, what="--since")
+            until = resolve_as_of(plan, None)
+            if start >= until:
+                raise InputError(f"--since {start} 不早于统计截止日 {until}：请给一个更早的日期")
+            changes = compare(plan, window_entries(ledger, plan.id, start, until), start, until,
+                              tolerance=tol)
+    if as_json:
+        from kjyd.render.json_out import changes_data, dumps
+
+        output.say(dumps(changes_data(changes)))
+        return
+    from kjyd.render.changes_text import changes_view
+
+    output.console().print(changes_view(changes, output.console().width))
