@@ -115,7 +115,23 @@ class Ledger(ABC):
         rather than withdraw one the user never saw.
         """
 
+    @abstractmethod
+    def withdraw(self, *, plan_id: str, ids: Iterable[int], who: str) -> list["Entry"]:
+        """Mark exactly these check-ins 已撤销, all or none (``kjyd undo 编号`` / ``--file``).
+
+        The ids are the ones the user confirmed. If any of them was withdrawn (or never existed)
+        in the meantime, refuse instead of withdrawing a different set than the one shown.
+        """
+
     # reading ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def entry(self, entry_id: int) -> "Entry | None":
+        """One check-in by its number (编号), withdrawn or not, of whichever plan."""
+
+    @abstractmethod
+    def source_entries(self, plan_id: str, source: str) -> list["Entry"]:
+        """The counting check-ins one collected file made (``source`` exactly), in sheet order."""
 
     @abstractmethod
     def last_entry(self, plan_id: str) -> "Entry | None":

@@ -347,11 +347,6 @@ class SqliteLedger(Ledger):
         return _entry(row)
 
     def withdraw(self, *, plan_id: str, ids: Iterable[int], who: str) -> list[Entry]:
-        """Mark exactly these check-ins 已撤销, all or none (``kjyd undo 编号`` / ``--file``).
-
-        The ids are the ones the user confirmed. If any of them was withdrawn (or never existed)
-        in the meantime, refuse instead of withdrawing a different set than the one shown.
-        """
         wanted = sorted(set(ids))
         if not wanted:
             raise LedgerError("没有可撤销的填报记录")
@@ -375,18 +370,15 @@ class SqliteLedger(Ledger):
     # reading ------------------------------------------------------------------------------
 
     def entry(self, entry_id: int) -> Entry | None:
-        """One check-in by its number (编号), withdrawn or not, of whichever plan."""
         rows = self._select(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (int(entry_id),))
         return rows[0] if rows else None
 
     def source_entries(self, plan_id: str, source: str) -> list[Entry]:
-        """The counting check-ins one collected file made (``source`` exactly), in sheet order."""
         return self._select(
             f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND source = ? AND withdrawn_at IS NULL "
             "ORDER BY id",
             (plan_id, source),
         )
-
 
     def last_entry(self, plan_id: str) -> Entry | None:
         rows = self._select(
