@@ -14,13 +14,18 @@ DB_ENV = "KJYD_DB"
 USER_ENV = "KJYD_USER"
 
 
-def bundled_plan() -> Path:
-    """The plan shipped with kjyd: inside the wheel, or ``data/`` of a source checkout."""
+def bundled_file(name: str) -> Path:
+    """A data file shipped with kjyd: inside the wheel (``kjyd/data/``), or ``data/`` of a checkout."""
     here = Path(__file__).resolve().parent
-    installed = here / "data" / "plan2022.yaml"
+    installed = here / "data" / name
     if installed.is_file():
         return installed
-    return here.parents[1] / "data" / "plan2022.yaml"
+    return here.parents[1] / "data" / name
+
+
+def bundled_plan() -> Path:
+    """The plan shipped with kjyd (the 2022 work plan), used when the user names none."""
+    return bundled_file("plan2022.yaml")
 
 
 def default_db() -> Path:
