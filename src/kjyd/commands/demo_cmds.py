@@ -19,7 +19,7 @@ from kjyd.errors import InputError
 @command("demo")
 def demo_command(
     ctx: typer.Context,
-    db: Optional[Path] = typer.Option(
+    db_text: Optional[str] = typer.Option(
         None, "--db", metavar="文件",
         help="把演示数据写入这个新的数据库文件（文件须不存在），供其他命令用 --db 查看。",
     ),
@@ -38,7 +38,12 @@ def demo_command(
     plan_path = bundled_plan()
     plan = load_plan(plan_path)
     demo = load_demo(plan)
-    if db is not None:
+    if db_text is not None:
+        from kjyd.ledger import is_server_url
+
+        if is_server_url(db_text):
+            raise InputError("演示数据只写入新的 SQLite 文件，不写入数据库服务器")
+        db = Path(db_text)
         if db.exists():
             raise InputError(f"{db} 已存在；演示数据只写入新文件，以免混入真实填报，请换一个文件名")
         write_demo(db, demo)
