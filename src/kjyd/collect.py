@@ -247,6 +247,13 @@ def _read_meta(workbook, plan: Plan, month: str | None, result: Collected) -> bo
     if not meta.get("division"):
         result.problems.append(f"{where}: 缺少处室名称，请用 kjyd template 重新生成")
         return False
+    from kjyd.divisions import division_targets
+
+    try:  # the division named in the file must be one the plan knows (no posing as another)
+        division_targets(plan, meta["division"])
+    except InputError as err:
+        result.problems.append(f"{where}: {err}（填报表中的处室名称被改动过？请用 kjyd template 重新生成）")
+        return False
     result.plan_id, result.month, result.division = plan.id, file_month, meta["division"]
     return True
 
@@ -261,6 +268,10 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
         if _text(meta.cell(r, 1).value) == "targets"
     }
     expected = set(next(iter(listed), "").split(",")) - {""}
+    from kjyd.divisions import division_targets
+
+    # The plan's 分工 decides what a division may report, not the (editable) list in the file.
+    assigned = {t.id for t in division_targets(plan, result.division)}
     for index, (header, _width) in enumerate(layout.COLUMNS, 1):
         cell = sheet.cell(layout.HEADER_ROW, index)
         wanted = f"{header}（请填写）" if cell.column_letter in layout.FILL_COLUMNS else header
@@ -314,6 +325,12 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
             target = plan.target(target_id)
         except AddressNotFound:
             result.problems.append(f"{where}!{layout.ID_COLUMN}{r}: 计划中已没有目标 {target_id}（计划文件已修改？请重新生成填报表）")
+            continue
+        if target_id not in assigned:
+            result.problems.append(
+                f"{where}!{layout.ID_COLUMN}{r}: 目标 {target_id} 不属于 {result.division} 牵头的任务（见计划分工），"
+                "不能由本表填报"
+            )
             continue
         label = _text(sheet[f"A{r}"].value)
         if label != target.label:

@@ -145,13 +145,26 @@ def current_user(by: str | None) -> str:
         return "未知"
 
 
+MAX_VALUE = 1e15
+"""Largest magnitude a check-in may carry (a thousand trillion; the template's cells say the same).
+Beyond it a value is a typing or file error, and 1.7e308 would turn percentages into infinity."""
+
+
 def check_value(target: "Target", value: float, *, added: str = "") -> None:
-    """Refuse values a target cannot take: negative counts, progress outside 0..100.
+    """Refuse values a target cannot take: absurd magnitudes, negative counts, progress outside 0..100.
 
     ``added`` describes an ``--add`` (e.g. ``加上 -5 后``) so the message names the computed value.
     """
     from kjyd.plan import format_number
+    from kjyd.progress import percent_of
 
+    if not math.isfinite(value) or abs(value) > MAX_VALUE:
+        said = f"{value:.6g}"
+        subject = f"{added}为 {said}" if added else f"数值 {said}"
+        raise InputError(f"{subject}：超出可记录的范围（绝对值不超过 {MAX_VALUE:,.0f}），请核对")
+    percent = percent_of(target, value)
+    if percent is not None and not math.isfinite(percent):
+        raise InputError(f"数值 {value:.6g}：按目标 {target.value:g} 算出的完成率无法表示，请核对")
     subject = f"{added}为 {format_number(value)}" if added else f"数值 {format_number(value)}"
     if target.implicit and not 0 <= value <= 100:
         raise InputError(f"{subject}：工作进度应在 0 到 100 之间（单位 %）")

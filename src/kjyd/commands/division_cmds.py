@@ -173,7 +173,14 @@ def collect_command(
                 output.notice(moved)
             lines, warnings = _describe(plan, _value_entries(ledger, plan.id, when), collected, when, dry_run)
             if not dry_run:
-                ledger.record_many(ledger_rows(collected, when))  # one transaction per file
+                # One transaction per file; the digest is checked again under the write lock, so
+                # of several collects of the same file running at once exactly one records it.
+                stored = ledger.record_many(
+                    ledger_rows(collected, when), unless_source_suffix=f"#{collected.digest}"
+                )
+                if stored is None:
+                    output.say(f"{collected.name}：已收取过，未重复记录")
+                    continue
             for line in lines:
                 output.say(line)
             for warning in warnings:
@@ -228,7 +235,7 @@ def show_missing(ctx: typer.Context, month: Optional[str], as_json: bool = False
     if as_json:
         import json
 
-        output.say(json.dumps(missing_json(report, month), ensure_ascii=False, indent=2))
+        output.say(json.dumps(missing_json(report, month), ensure_ascii=False, indent=2, allow_nan=False))
         return
     for line in missing_lines(plan, report, month):
         output.say(line)

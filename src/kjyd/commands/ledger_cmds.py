@@ -117,6 +117,7 @@ def update_command(
             plan_id=plan.id, target_id=target.id, date=day, value=number, add=delta, note=note, who=who,
             problems=(problems or "").strip(), next_steps=(next_steps or "").strip(), check=check,
         )
+        current = _current_entry(ledger, plan, target.id) if entry.value is not None else None
 
     where = _where(plan, target)
     tail = f"日期 {entry.date}，填报人 {one_line(entry.who)}（编号 #{entry.id}）"
@@ -132,11 +133,25 @@ def update_command(
         )
     if moved:
         output.notice(moved)
+    if current is not None and current.id != entry.id:
+        output.notice(
+            f"{current.date} 还有一次更晚的填报（{_amount(target, current.value)}，编号 #{current.id}），"
+            f"当前值仍为 {_amount(target, current.value)}；本次记录只影响 {entry.date} 至 {current.date} 之前的进度"
+        )
     if previous is not None and entry.value is not None and entry.value < previous:
         output.notice(
             f"新数值 {format_number(entry.value)} 低于此前的 {format_number(previous)}，已按更正记录；"
             "如有误可运行 kjyd undo 撤销"
         )
+
+
+def _current_entry(ledger, plan: "Plan", target_id: str) -> Optional["Entry"]:
+    """The check-in that gives the target's value now (a later-dated one beats a backdated one)."""
+    from kjyd.clock import today
+    from kjyd.entries import value_entry_as_of
+
+    as_of = max(today(), plan.end)
+    return value_entry_as_of([e for e in ledger.snapshot(plan.id, as_of) if e.target_id == target_id], as_of)
 
 
 # --- undo -------------------------------------------------------------------------------------
@@ -284,7 +299,7 @@ def log_command(
     if as_json:
         import json
 
-        output.say(json.dumps([_json_row(plan, e) for e in entries], ensure_ascii=False, indent=2))
+        output.say(json.dumps([_json_row(plan, e) for e in entries], ensure_ascii=False, indent=2, allow_nan=False))
     elif not entries:
         output.say("暂无填报记录")
     else:

@@ -104,8 +104,13 @@ class Ledger(ABC):
         """
 
     @abstractmethod
-    def record_many(self, rows: list[dict]) -> list["Entry"]:
-        """Record several check-ins in one transaction: all of them, or (on any error) none."""
+    def record_many(self, rows: list[dict], *, unless_source_suffix: str | None = None) -> list["Entry"] | None:
+        """Record several check-ins in one transaction: all of them, or (on any error) none.
+
+        ``unless_source_suffix``: record nothing and return None when a counting check-in whose
+        ``source`` ends with it exists. Checked under the write lock, so of several processes
+        collecting the same file at once exactly one records it.
+        """
 
     @abstractmethod
     def withdraw_last(self, *, plan_id: str, who: str, only_if_id: int | None = None) -> "Entry":

@@ -326,8 +326,16 @@ class SqliteLedger(Ledger):
             )
         return entry, previous
 
-    def record_many(self, rows: list[dict]) -> list[Entry]:
+    def record_many(self, rows: list[dict], *, unless_source_suffix: str | None = None) -> list[Entry] | None:
         with self._write() as conn:
+            if unless_source_suffix is not None and rows:
+                found = conn.execute(
+                    "SELECT 1 FROM checkins WHERE plan_id = ? AND substr(source, -?) = ? "
+                    "AND withdrawn_at IS NULL LIMIT 1",
+                    (rows[0]["plan_id"], len(unless_source_suffix), unless_source_suffix),
+                ).fetchone()
+                if found:
+                    return None
             return [self._insert(conn, row) for row in rows]
 
     def withdraw_last(self, *, plan_id: str, who: str, only_if_id: int | None = None) -> Entry:

@@ -8,6 +8,7 @@ percentages are rounded to two decimals.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from kjyd.report import HistoryRow, Report, TargetRow, TaskDetail, TaskRow
@@ -15,7 +16,7 @@ from kjyd.report import HistoryRow, Report, TargetRow, TaskDetail, TaskRow
 
 def number(value: float | int | None, digits: int | None = None) -> float | int | None:
     """JSON number: None stays null, whole numbers become ints, others optionally rounded."""
-    if value is None:
+    if value is None or not math.isfinite(value):  # JSON has no Infinity/NaN (a stored one is null)
         return None
     if digits is not None:
         value = round(value, digits)
@@ -101,8 +102,9 @@ def task_data(detail: TaskDetail) -> dict[str, Any]:
     return data
 
 
-def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+def dumps(data: Any) -> str:
+    """Standard JSON only: ``allow_nan=False`` so a non-finite number fails here, never in a reader."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def changes_data(changes) -> dict[str, Any]:
