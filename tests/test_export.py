@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 import zipfile
@@ -16,7 +17,7 @@ from hypothesis import strategies as hs
 
 XLSX = "2022年科技工作要点推进情况表_2022-06.xlsx"
 HEADERS = [
-    "序号", "板块", "重点任务", "主要内容", "量化目标", "累计完成", "完成率", "序时进度", "进度状态",
+    "序号", "板块", "重点任务", "主要内容", "量化目标", "累计完成", "较上月", "完成率", "序时进度", "进度状态",
     "本月进展", "存在问题", "下一步计划", "牵头处室", "配合处室", "最近更新",
 ]
 COL = {name: i for i, name in enumerate(HEADERS, start=1)}
@@ -83,7 +84,7 @@ def test_sheets_title_summary_and_headers(run, seeded, tmp_path):
     assert wb.sheetnames == ["推进情况", "主要目标", "月度走势", "填报记录"]
     ws = wb["推进情况"]
     assert ws["A1"].value == "2022年科技工作要点推进情况表（截至2022年6月30日）"
-    assert "A1:O1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:P1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["A2"].value.startswith("序时进度：49.6%。32项任务中，")
     assert [c.value for c in ws[3]] == HEADERS
     assert ws["A3"].font.bold and ws["A3"].fill.fgColor.rgb.endswith("D9E1F2")
@@ -129,6 +130,19 @@ def test_multi_target_task_merges_task_cells_only(run, seeded, tmp_path):
     assert [ws.cell(r, COL["进度状态"]).value for r in rows] == [
         "慢于序时", "未填报", "未填报", "未填报", "慢于序时",
     ]
+
+
+def test_since_last_month_column_is_the_changes_of_the_month(run, seeded, tmp_path):
+    ok(run("update", "十四.1", "--value", "20", "--date", "2022-05-10"))  # unchanged in June
+    export(run)
+    ws = openpyxl.load_workbook(tmp_path / XLSX)["推进情况"]
+    rows = task_rows(ws, "十三")
+    cells = [ws.cell(r, COL["较上月"]) for r in rows]
+    assert [c.value for c in cells] == ["新填报", None, None, None, 100]  # 4 new; 1000 → 1100
+    assert cells[-1].data_type == "n" and cells[-1].number_format.startswith("+")
+    assert ws.cell(task_rows(ws, "十四")[0], COL["较上月"]).value == 0
+    changes = json.loads(ok(run("changes", "--month", "2022-06", "--json")).stdout)
+    assert {v["id"]: v["delta"] for v in changes["values"]}["13.5"] == 100
 
 
 def test_month_notes_oldest_first_only_that_month_and_not_withdrawn(run, seeded, tmp_path):
@@ -242,7 +256,7 @@ def test_print_layout(run, seeded, tmp_path):
     ws = wb["推进情况"]
     assert ws.print_title_rows == "$3:$3"
     assert ws.freeze_panes == "D4"
-    assert ws.auto_filter.ref == f"A3:O{ws.max_row}"
+    assert ws.auto_filter.ref == f"A3:P{ws.max_row}"
     assert ws.column_dimensions["D"].width >= 30
     assert all(ws.row_dimensions[r].height for r in range(4, ws.max_row + 1))
 

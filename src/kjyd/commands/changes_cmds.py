@@ -6,7 +6,7 @@ Thin: pick the window, read what both reports and the window's notes need from t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Optional
 
 import typer
@@ -36,20 +36,29 @@ def window_entries(ledger: "Ledger", plan_id: str, since: date, until: date) -> 
     months of the window.
     """
     entries = ledger.snapshot(plan_id, since) + ledger.snapshot(plan_id, until)
-    year, month = since.year, since.month
+    first = since + timedelta(days=1)  # check-ins dated on ``since`` itself are before the window
+    year, month = first.year, first.month
     while (year, month) <= (until.year, until.month):
         entries += ledger.entries(plan_id, month=f"{year:04d}-{month:02d}", include_withdrawn=False)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return entries
 
 
-def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float) -> "Changes":
-    """The changes of one calendar month (used by ``changes``, ``export`` and ``report``)."""
+def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float,
+                  month_entries: list | None = None) -> "Changes":
+    """The changes of one calendar month (used by ``changes``, ``export`` and ``report``).
+
+    ``month_entries``: the month's check-ins when the caller has read them already (withdrawn
+    ones may be among them), so a long month is not read twice.
+    """
     from kjyd.changes import compare
 
     since, until = month_window(plan, month)
-    return compare(plan, window_entries(ledger, plan.id, since, until), since, until,
-                   month=month, tolerance=tolerance)
+    if month_entries is None:
+        entries = window_entries(ledger, plan.id, since, until)
+    else:
+        entries = ledger.snapshot(plan.id, since) + ledger.snapshot(plan.id, until) + month_entries
+    return compare(plan, entries, since, until, month=month, tolerance=tolerance)
 
 
 @command("changes")

@@ -50,7 +50,8 @@ def export_command(
     from kjyd.clock import today
     from kjyd.divisions import default_month, month_in_plan
     from kjyd.ledger import Ledger, month_bounds
-    from kjyd.report import build_report, report_months
+    from kjyd.commands.changes_cmds import month_changes
+    from kjyd.report import report_months
     from kjyd.values import parse_tolerance
 
     app_state = state(ctx)
@@ -63,15 +64,17 @@ def export_command(
     path = _destination(out, name, force)
 
     with Ledger.open(app_state.db_path, write=False) as ledger:
-        report = build_report(plan, ledger.snapshot(plan.id, as_of), as_of, tolerance)
         month_entries = ledger.entries(plan.id, month=month, include_withdrawn=True)
+        # 较上月 and the report itself: the month's changes carry the report as of the month end.
+        changes = month_changes(ledger, plan, month, tolerance, month_entries)
+        report = changes.after
         months = report_months(plan, as_of)
         trend = ledger.month_end_values(plan.id, months) if fmt == "xlsx" else {}
 
     if fmt == "xlsx":
         from kjyd.render.xlsx import write_workbook
 
-        write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend))
+        write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend, changes))
     else:
         from kjyd.render.csv_out import write_csv
 

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kjyd.changes import Changes
 from kjyd.entries import Entry
 from kjyd.render import xlsx_style as st
 from kjyd.render.xlsx_history import record_sheet, trend_sheet
@@ -27,7 +28,7 @@ from kjyd.render.xlsx_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask
 from kjyd.report import Report, TargetRow
 
 SHEETS = ("推进情况", "主要目标", "月度走势", "填报记录")
-PROGRESS_WIDTHS = [7, 9, 10, 38, 15, 10, 8, 8, 9, 28, 15, 15, 7, 7, 11]  # 序号 7: 三十一 on one line
+PROGRESS_WIDTHS = [7, 9, 10, 38, 15, 10, 9, 8, 8, 9, 28, 15, 15, 7, 7, 11]  # 序号 7: 三十一 on one line
 _COL = {name: i for i, name in enumerate(PROGRESS_HEADERS, start=1)}
 
 
@@ -37,16 +38,18 @@ def write_workbook(
     month_entries: list[Entry],
     months: list[str],
     month_end_values: dict[str, dict[str, float]],
+    changes: Changes | None = None,
 ) -> None:
     """Write the workbook for the month ending at ``report.as_of`` to a binary stream.
 
     ``month_entries``: check-ins dated in the month, withdrawn included; ``months``: month keys
-    from the period start to the chosen month; ``month_end_values``: {target_id: {month: value}}.
+    from the period start to the chosen month; ``month_end_values``: {target_id: {month: value}};
+    ``changes``: the month's :func:`kjyd.changes.compare` (its ``after`` is ``report``) for 较上月.
     """
     with _without_cycle_collection():
         wb = Workbook()
         looks = st.Looks(wb.active)
-        _progress_sheet(wb.active, looks, report, month_entries)
+        _progress_sheet(wb.active, looks, report, month_entries, changes)
         _headline_sheet(wb.create_sheet(SHEETS[1]), looks, report)
         trend_sheet(wb.create_sheet(SHEETS[2]), looks, report, months, month_end_values)
         record_sheet(wb.create_sheet(SHEETS[3]), looks, report, month_entries)
@@ -79,7 +82,8 @@ def as_of_text(report: Report) -> str:
 # --- 推进情况 ------------------------------------------------------------------------------------
 
 
-def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry]) -> None:
+def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry],
+                    changes: Changes | None) -> None:
     """One row per target; the task's cells merged over its rows, 板块 over the section's rows."""
     ws.title = SHEETS[0]
     columns = len(PROGRESS_HEADERS)
@@ -93,7 +97,7 @@ def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entrie
     blocks = []
     for item in progress_tasks(report, month_entries):
         first, row = row, row + len(item.row.targets)
-        _task_rows(ws, looks, item, first, row - 1, report.expected_percent)
+        _task_rows(ws, looks, item, first, row - 1, report.expected_percent, changes)
         sections.setdefault(item.section, []).extend(range(first, row))
         blocks.append((first, row - 1))
     for heading, rows in sections.items():
@@ -119,7 +123,7 @@ def _progress_widths(report: Report) -> list[float]:
 
 
 def _task_rows(ws: Worksheet, looks: st.Looks, item: ProgressTask, first: int, last: int,
-               expected: float) -> None:
+               expected: float, changes: Changes | None) -> None:
     task = item.row.task
     task_cells = {
         "序号": task.label,
@@ -138,6 +142,7 @@ def _task_rows(ws: Worksheet, looks: st.Looks, item: ProgressTask, first: int, l
     }
     for row, target_row in enumerate(item.row.targets, start=first):
         _target_cells(ws, looks, row, target_row, expected)
+        since_last_month(ws, looks, row, _COL["较上月"], target_row, changes)
         for column, look in task_looks.items():  # the task's cells, merged below: bordered alike
             st.put(ws, row, column, None, look)
     for name, value in task_cells.items():
@@ -155,7 +160,7 @@ def _merge_column(ws: Worksheet, column: int, first: int, last: int) -> None:
 
 
 _PROGRESS_CENTRED = frozenset(
-    _COL[name] for name in ("序号", "完成率", "序时进度", "进度状态", "牵头处室", "配合处室", "最近更新")
+    _COL[name] for name in ("序号", "较上月", "完成率", "序时进度", "进度状态", "牵头处室", "配合处室", "最近更新")
 )
 
 
@@ -168,6 +173,23 @@ def _target_cells(ws: Worksheet, looks: st.Looks, row: int, target_row: TargetRo
     _percent(ws, looks, row, _COL["完成率"], target_row.percent)
     _percent(ws, looks, row, _COL["序时进度"], expected)
     st.put(ws, row, _COL["进度状态"], target_row.state, looks.state(target_row.state))
+
+
+def since_last_month(ws: Worksheet, looks: st.Looks, row: int, column: int, target_row: TargetRow,
+                     changes: Changes | None) -> None:
+    """较上月: the change since the previous month end as a signed number (0 when unchanged), 新填报
+    for a first value, empty when there is no value (or no comparison was asked for)."""
+    look = looks.body(centred=True)
+    if changes is None or target_row.value is None:
+        st.put(ws, row, column, None, look)
+        return
+    change = changes.value_change(target_row.target.id)
+    if change is not None and change.delta is None:
+        st.put_text(ws, row, column, "新填报", look)
+        return
+    delta = 0 if change is None else change.delta
+    digits = "#,##0" if float(delta).is_integer() else "#,##0.0#"
+    st.put(ws, row, column, delta, looks.body(centred=True, fmt=f"+{digits};-{digits};0"))
 
 
 def _percent(ws: Worksheet, looks: st.Looks, row: int, column: int, percent: float | None) -> None:

@@ -17,12 +17,12 @@ from kjyd.plan import Plan, Target
 from kjyd.report import Report, TaskRow
 
 PROGRESS_HEADERS = (
-    "序号", "板块", "重点任务", "主要内容", "量化目标", "累计完成", "完成率", "序时进度", "进度状态",
+    "序号", "板块", "重点任务", "主要内容", "量化目标", "累计完成", "较上月", "完成率", "序时进度", "进度状态",
     "本月进展", "存在问题", "下一步计划", "牵头处室", "配合处室", "最近更新",
 )
 """Columns of the 推进情况 sheet, in order."""
 
-TARGET_COLUMNS = frozenset({"量化目标", "累计完成", "完成率", "序时进度", "进度状态"})
+TARGET_COLUMNS = frozenset({"量化目标", "累计完成", "较上月", "完成率", "序时进度", "进度状态"})
 """Cells that belong to one target (one row each); every other column is the task's and is
 merged vertically over the task's rows. 进度状态 is per target so that each figure sits next to
 its own state (the task-level state is the worst of them and shows in ``kjyd status``)."""
