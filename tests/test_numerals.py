@@ -148,6 +148,9 @@ ADDRESSES = [
     ("主要目标二", Address(headline=2)),
     ("主要目标.2", Address(headline=2)),
     ("H10", Address(headline=10)),
+    # an arabic-numbered plan prints task 13 as "13." — typed as printed, it is task 13
+    ("13.", Address(task=13)),
+    ("十三．", Address(task=13)),
 ]
 
 
@@ -158,7 +161,7 @@ def test_parse_address(text, address):
 
 @pytest.mark.parametrize(
     "text",
-    ["十三.x", "", "13.", ".2", "13.2.1", "13..2", "十三.（二）", "13.0", "H", "H0",
+    ["十三.x", "", ".2", "13.2.1", "13..2", "十三.（二）", "13.0", "H", "H0",
      "主要目标", "Hx", "H（二）", "x13", "十十.2", "0.1"],
 )
 def test_parse_address_rejects(text):

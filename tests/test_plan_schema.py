@@ -93,7 +93,7 @@ def test_valid_plan_builds_targets_and_implicit_progress_target():
         ("    comparator: at_least", "    comparator: more", "comparator: more", "比较方式应为"),
         ("        value: 12\n", "        value: -12\n", "value: -12", "目标值必须大于0"),
         ("        value: 100\n", "        value: 0\n", "value: 0", "目标值必须大于0"),
-        ("        value: 100\n", "        value: 很多\n", "value: 很多", "应为数字"),
+        ("        value: 100\n", "        value: 很多\n", "value: 很多", '"很多" 不是数字'),
         ("    section: 2\n", "    section: 7\n", "section: 7", "第 7 部分不存在"),
         ("  - number: 2\n    section: 2", "  - number: 1\n    section: 2", "- number: 1\n", "任务编号 1 重复"),
         ("  - number: 2\n    title: 第二部分", "  - number: 1\n    title: 第二部分", "- number: 1\n", "部分编号 1 重复"),

@@ -89,14 +89,14 @@ def test_about_target_reached_within_tolerance(plan, value, state):
 def test_at_least_target_needs_the_full_value(plan):
     assert plan.target("13.4").comparator == "at_least"
     r = row(build_report(plan, [entry("13.4", "2022-06-01", 199)], date(2022, 12, 31)), "13.4")
-    assert r.state == "符合序时"  # 99.5 % at year end: within tolerance, but not reached
+    assert r.state == "未完成"  # 99.5 % at year end: the period is over and the target not reached
     assert row(build_report(plan, [entry("13.4", "2022-06-01", 200)], JUNE_30), "13.4").state == "已完成"
 
 
 def test_last_day_of_period(plan):
     report = build_report(plan, [entry("13.2", "2022-12-31", 11)], date(2022, 12, 31))
     assert report.expected_percent == 100.0
-    assert row(report, "13.2").state == "慢于序时"  # 91.7 % with nothing left of the year
+    assert row(report, "13.2").state == "未完成"  # 91.7 % with nothing left of the year
 
 
 def test_first_day_and_outside_the_period(plan):
@@ -156,7 +156,8 @@ def test_summary_counts_every_task(plan):
     entries = [entry("1.1", "2022-06-01", 250), entry("2.1", "2022-06-01", 80),
                entry("3.1", "2022-06-01", 50), entry("4.1", "2022-06-01", 10)]
     report = build_report(plan, entries, JUNE_30)
-    assert report.task_counts == {"已完成": 1, "快于序时": 1, "符合序时": 1, "慢于序时": 1, "未填报": 28}
+    assert report.task_counts == {"已完成": 1, "快于序时": 1, "符合序时": 1, "慢于序时": 1,
+                                  "未达标": 0, "未完成": 0, "未填报": 28}
     assert list(report.task_counts) == list(STATES)
     assert report.summary == "32项任务中，已完成1项，快于序时1项，符合序时1项，慢于序时1项，未填报28项。"
 

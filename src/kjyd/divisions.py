@@ -128,7 +128,7 @@ def missing_lines(plan: Plan, report: dict[str, list[Task]], month: str) -> list
             lines.append(f"{division}：已全部填报")
             continue
         lines.append(f"{division}：{len(tasks)}项未填报")
-        lines.extend(f"  （{task.label}）{task.title}" for task in tasks)
+        lines.extend(f"  {task.heading}{task.title}" for task in tasks)
     lines.append("")
     lines.append(f"合计：{missing}项（次）未填报，共{total}项（次）。")
     return lines
@@ -163,7 +163,7 @@ def by_division_lines(plan: Plan) -> list[str]:
             labels = "、".join(t.label for t in task.targets)
             helpers = "、".join(task.support_divisions)
             extra = f"；配合：{helpers}" if helpers else ""
-            lines.append(f"  （{task.label}）{task.title}  [{labels}{extra}]")
+            lines.append(f"  {task.heading}{task.title}  [{labels}{extra}]")
     if plan.extra_targets:
         if UNASSIGNED not in groups:
             lines += ["", f"{UNASSIGNED}（牵头0项）"]
@@ -171,6 +171,6 @@ def by_division_lines(plan: Plan) -> list[str]:
         lines.append(f"  主要目标 {labels} 不属于任何任务，随“{UNASSIGNED}”填报表填报")
     for division in [d for d in support if d not in groups]:
         lines.append("")
-        tasks = "、".join(f"（{t.label}）" for t in support[division])
+        tasks = "、".join(f"{t.heading}" for t in support[division])
         lines.append(f"{division}（仅配合）：{tasks}")
     return lines

@@ -119,6 +119,8 @@ def parse_address(text: str) -> Address:
             return Address(headline=_parse_plain(m["n"].strip()))
         except NumeralError:
             raise AddressError(f'无法识别的主要目标编号 "{text}"：应写作 H2 或 主要目标2') from None
+    if _DOT.fullmatch(s[-1:]) and not _DOT.search(s[:-1]):
+        s = s[:-1]  # 13. — how an arabic-numbered plan prints task 13
     task, *position = _DOT.split(s, maxsplit=1)
     try:
         if not position:

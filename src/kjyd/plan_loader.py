@@ -22,7 +22,8 @@ from kjyd.errors import PlanFileError
 from kjyd.plan import Headline, Plan, Section, Target, Task
 
 CACHE_ENV = "KJYD_CACHE_DIR"
-_BUILDERS = ("plan.py", "plan_schema.py", "plan_loader.py")
+_BUILDERS = ("plan.py", "plan_schema.py", "plan_loader.py", "values.py", "numerals.py")
+"""Modules whose source decides what a plan file becomes (values.py reads ``value: 1.3万``)."""
 
 
 def read_plan_bytes(path: Path) -> bytes:
@@ -91,22 +92,37 @@ def _keep(kept: Path, plan: Plan) -> None:
         pass
 
 
+_TEXT_FIELDS = (
+    "id", "title", "short_title", "issuer", "document_number", "goals_text", "numbering", "fingerprint",
+)
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _target_json(target: Target) -> dict:
+    data = asdict(target)
+    data["milestones"] = [[d.isoformat(), v] for d, v in target.milestones]
+    return data
+
+
+def _target_from(data: dict) -> Target:
+    milestones = tuple((date.fromisoformat(d), v) for d, v in data["milestones"])
+    return Target(**{**data, "milestones": milestones})
+
+
 def _to_json(plan: Plan) -> dict:
-    fields = {
-        name: getattr(plan, name)
-        for name in (
-            "id", "title", "short_title", "issuer", "document_number", "goals_text",
-        )
-    }
+    fields = {name: getattr(plan, name) for name in _TEXT_FIELDS}
     fields.update(
-        issued=plan.issued.isoformat(),
-        published=plan.published.isoformat(),
+        issued=_day(plan.issued),
+        published=_day(plan.published),
         start=plan.start.isoformat(),
         end=plan.end.isoformat(),
         sections=[asdict(s) for s in plan.sections],
-        tasks=[asdict(t) for t in plan.tasks],
+        tasks=[{**asdict(t), "targets": [_target_json(g) for g in t.targets]} for t in plan.tasks],
         headlines=[asdict(h) for h in plan.headlines],
-        extra_targets=[asdict(t) for t in plan.extra_targets],
+        extra_targets=[_target_json(t) for t in plan.extra_targets],
     )
     return fields
 
@@ -114,20 +130,23 @@ def _to_json(plan: Plan) -> dict:
 def _from_json(data: dict, source: Path) -> Plan:
     def task(t: dict) -> Task:
         return Task(
-            **{**t, "targets": tuple(Target(**g) for g in t["targets"]),
+            **{**t, "targets": tuple(_target_from(g) for g in t["targets"]),
                "lead_divisions": tuple(t["lead_divisions"]),
                "support_divisions": tuple(t["support_divisions"])}
         )
 
+    def day(text: str | None) -> date | None:
+        return None if text is None else date.fromisoformat(text)
+
     return Plan(
-        **{k: data[k] for k in ("id", "title", "short_title", "issuer", "document_number", "goals_text")},
-        issued=date.fromisoformat(data["issued"]),
-        published=date.fromisoformat(data["published"]),
+        **{k: data[k] for k in _TEXT_FIELDS},
+        issued=day(data["issued"]),
+        published=day(data["published"]),
         start=date.fromisoformat(data["start"]),
         end=date.fromisoformat(data["end"]),
         sections=tuple(Section(**{**s, "tasks": tuple(s["tasks"])}) for s in data["sections"]),
         tasks=tuple(task(t) for t in data["tasks"]),
         headlines=tuple(Headline(**h) for h in data["headlines"]),
-        extra_targets=tuple(Target(**t) for t in data["extra_targets"]),
+        extra_targets=tuple(_target_from(t) for t in data["extra_targets"]),
         source=source,
     )

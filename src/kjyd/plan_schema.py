@@ -18,20 +18,44 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator,
+)
 
 from kjyd.errors import PlanFileError
 from kjyd.numerals import MAX
 from kjyd.plan import IMPLICIT_NAME, IMPLICIT_UNIT, Headline, Plan, Section, Target, Task
 from kjyd.values import quoted
 
-Comparator = Literal["at_least", "about", "reach"]
+Comparator = Literal["at_least", "more_than", "about", "reach", "at_most"]
+Kind = Literal["flow", "total", "level"]
 Text = Annotated[str, Field(min_length=1)]
 Number = Annotated[int, Field(strict=True, ge=1, le=MAX)]
 """Task and section numbers: printed as Chinese numerals (十三), which go up to MAX. Strict, so
 ``number: true`` or ``number: 3.0`` is reported instead of being read as 1 or 3."""
-Amount = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-"""A target value: a finite number as written (``value: true`` is not 1, ``.inf`` is no target)."""
+
+
+def _number_text(value: Any) -> Any:
+    """A value written as text is read as ``kjyd update`` reads it: 1.3万, 8,700, ２５００."""
+    if isinstance(value, str):
+        from kjyd.errors import InputError
+        from kjyd.values import parse_number
+
+        try:
+            return parse_number(value, what="目标值")
+        except InputError as err:
+            raise ValueError(f"{err}（可写 200、1.3万、8,700）") from None
+    return value
+
+
+Amount = Annotated[
+    float,
+    BeforeValidator(_number_text),
+    Field(strict=True, allow_inf_nan=False),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]}),
+]
+"""A target value: a finite number, or text as ``update`` accepts it (``value: true`` is not 1,
+``.inf`` is no target)."""
 _REF = re.compile(r"([1-9][0-9]*)\.([1-9][0-9]*)")
 Loc = tuple[str | int, ...]
 
@@ -46,60 +70,105 @@ def _positive(value: float | None) -> float | None:
     return value
 
 
+def _not_negative(value: float | None) -> float | None:
+    if value is not None and value < 0:
+        raise ValueError(f"基数不能为负数，而不是 {value:g}")
+    return value
+
+
+_D = {
+    "name": "指标名称，如 新增高新技术企业",
+    "value": "目标值：数字，或写作 1.3万、8,700",
+    "unit": "单位，如 家、亿元、%",
+    "comparator": "比较方式：at_least 不少于/以上，more_than 超过/突破，about 左右，"
+    "reach 达到（默认），at_most 不超过/控制在…以内",
+    "kind": "指标类型：flow 本期新增量（默认，从0累计），total 总量（需 baseline），"
+    "level 水平值（比率、强度、指数、增长率，填最新值，不按序时进度评价）",
+    "baseline": "总量指标（kind: total）在计划期开始时的基数",
+    "milestones": "节点目标（flow/total）：日期: 截至该日应达到的累计值，如 2022-06-30: 300",
+    "quote": "通知原文中写这一指标的一段话（须逐字出现在任务正文或 goals_text 中）",
+}
+
+
 class TargetSpec(_Strict):
-    name: Text
-    value: Amount
-    unit: Text
-    comparator: Comparator
-    quote: Text
+    """任务中的一个量化指标。"""
+
+    name: Text = Field(description=_D["name"])
+    value: Amount = Field(description=_D["value"])
+    unit: Text = Field(description=_D["unit"])
+    comparator: Comparator = Field("reach", description=_D["comparator"])
+    kind: Kind = Field("flow", description=_D["kind"])
+    baseline: Amount | None = Field(None, description=_D["baseline"])
+    milestones: dict[date, Amount] = Field({}, description=_D["milestones"])
+    quote: Text = Field(description=_D["quote"])
 
     _check_value = field_validator("value")(_positive)
+    _check_baseline = field_validator("baseline")(_not_negative)
 
 
 class TaskSpec(_Strict):
-    number: Number
-    section: Number
-    title: Text
-    text: Text
-    lead_divisions: list[Text] = []
-    support_divisions: list[Text] = []
-    targets: list[TargetSpec] = []
+    """一项任务：编号、小标题、正文和其中的量化指标。"""
+
+    number: Number = Field(description="任务编号 1、2、3…（显示为（一）或 1.，见 numbering）")
+    section: Number | None = Field(None, description="所属部分的编号；计划不分部分时省略")
+    title: Text = Field(description="任务小标题")
+    text: Text = Field(description="小标题之后的任务正文，逐字照录通知")
+    lead_divisions: list[Text] = Field([], description="牵头处室")
+    support_divisions: list[Text] = Field([], description="配合处室")
+    targets: list[TargetSpec] = Field([], description="量化指标；没有的任务按工作进度%填报")
 
 
 class HeadlineSpec(_Strict):
-    name: Text
-    quote: Text
-    ref: str | None = None
-    value: Amount | None = None
-    unit: str | None = None
-    comparator: Comparator | None = None
+    """主要目标：引用任务指标（ref），或自带目标值。"""
+
+    name: Text = Field(description=_D["name"])
+    quote: Text = Field(description="goals_text 中写这一目标的一段话（逐字）")
+    ref: str | None = Field(None, description='同一指标在任务中的编号，如 "13.5"；有 ref 时不写 value 等')
+    value: Amount | None = Field(None, description=_D["value"])
+    unit: str | None = Field(None, description=_D["unit"])
+    comparator: Comparator | None = Field(None, description=_D["comparator"])
+    kind: Kind | None = Field(None, description=_D["kind"])
+    baseline: Amount | None = Field(None, description=_D["baseline"])
+    milestones: dict[date, Amount] = Field({}, description=_D["milestones"])
 
     _check_value = field_validator("value")(_positive)
+    _check_baseline = field_validator("baseline")(_not_negative)
 
 
 class SectionSpec(_Strict):
-    number: Number
-    title: Text
+    """通知的一个部分（一、二、……）。"""
+
+    number: Number = Field(description="部分编号 1、2、3…（显示为 一、二、三、）")
+    title: Text = Field(description="部分标题")
 
 
 class PeriodSpec(_Strict):
-    start: date
-    end: date
+    """计划期，任意长度（可跨年，如 2023-01-01 至 2027-12-31）。"""
+
+    start: date = Field(description="计划期开始日 YYYY-MM-DD")
+    end: date = Field(description="计划期结束日 YYYY-MM-DD")
 
 
 class PlanSpec(_Strict):
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-    title: Text
-    short_title: Text
-    issuer: Text
-    document_number: Text
-    issued: date
-    published: date
-    period: PeriodSpec
-    goals_text: str = ""
-    headlines: list[HeadlineSpec] = []
-    sections: list[SectionSpec] = Field(min_length=1)
-    tasks: list[TaskSpec] = Field(min_length=1)
+    """kjyd 计划文件：一份工作要点（或规划）的数据化版本。"""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] = Field(
+        description="计划标识（英文字母、数字和 _ . -），进度数据按它归属，如 shaanxi-kjt-2022"
+    )
+    title: Text = Field(description="通知标题")
+    short_title: Text | None = Field(None, description="简称，用于文件名和表名；默认同 title")
+    issuer: Text | None = Field(None, description="发文机关")
+    document_number: Text | None = Field(None, description="文号，如 陕科工发〔2022〕3号")
+    issued: date | None = Field(None, description="成文/印发日期 YYYY-MM-DD")
+    published: date | None = Field(None, description="发布日期 YYYY-MM-DD")
+    period: PeriodSpec = Field(description="计划期")
+    numbering: Literal["chinese", "arabic"] = Field(
+        "chinese", description="任务编号的显示方式：chinese 显示为（十三），arabic 显示为 13.；两种写法都可输入"
+    )
+    goals_text: str = Field("", description="“主要目标”一段原文，逐字照录")
+    headlines: list[HeadlineSpec] = Field([], description="主要目标，按原文顺序")
+    sections: list[SectionSpec] = Field([], description="部分（一、二、……）；不分部分的计划省略")
+    tasks: list[TaskSpec] = Field([], description="任务；只有主要目标的计划可省略")
 
 
 # Chinese messages per pydantic error *type* (never by matching English text).
@@ -122,12 +191,20 @@ _MESSAGES = {
     "date_parsing": "应为日期，格式 YYYY-MM-DD",
     "date_from_datetime_parsing": "应为日期，格式 YYYY-MM-DD",
     "date_from_datetime_inexact": "应为日期，不含时间",
-    "literal_error": "比较方式应为 at_least（不少于/以上）、about（左右）或 reach（达到）",
+    "literal_error": "应为 {expected} 之一",
     "greater_than_equal": "应为不小于 {ge} 的数",
     "less_than_equal": "应为不大于 {le} 的数",
     "finite_number": "应为有限的数字",
     "too_short": "至少需要 {min_length} 项",
     "string_pattern_mismatch": "只能包含英文字母、数字和 _ . -",
+}
+
+
+_CHOICES = {
+    "comparator": "比较方式应为 at_least（不少于/以上）、more_than（超过/突破）、about（左右）、"
+    "reach（达到）或 at_most（不超过/控制在…以内）",
+    "kind": "指标类型应为 flow（本期新增量）、total（总量，需 baseline）或 level（水平值：比率、强度、指数、增长率）",
+    "numbering": "编号方式应为 chinese（（十三））或 arabic（13.）",
 }
 
 
@@ -137,6 +214,8 @@ def _message(error: dict[str, Any]) -> str:
         return str(error["ctx"]["error"])
     field = error["loc"][-1] if error["loc"] else ""
     template = _MESSAGES.get(kind)
+    if kind == "literal_error" and field in _CHOICES:
+        template = _CHOICES[field]
     if template is None:
         return error["msg"]
     message = template.format(field=field, **error.get("ctx", {}))
@@ -215,6 +294,69 @@ def _duplicate_keys(root: yaml.Node, path: str) -> list[str]:
     return problems
 
 
+def _target_checks(target: TargetSpec | HeadlineSpec, loc: Loc, period: PeriodSpec) -> list[tuple[Loc, str]]:
+    """A target's kind, baseline and milestones agree with each other and with the plan period."""
+    problems: list[tuple[Loc, str]] = []
+    kind = target.kind or "flow"
+    if kind == "total":
+        if target.baseline is None:
+            problems.append((loc, "总量指标（kind: total）需要 baseline：计划期开始时的基数，如 baseline: 7000"))
+        elif target.value is not None and target.baseline == target.value:
+            problems.append((loc + ("baseline",), "基数 baseline 与目标值相同，无从计算进度"))
+        elif target.value is not None and target.value < target.baseline and target.comparator != "at_most":
+            problems.append(
+                (loc, "目标值低于基数（压减类总量指标）时 comparator 应为 at_most（降至/控制在…以内）")
+            )
+    elif target.baseline is not None:
+        problems.append(
+            (loc + ("baseline",), f"只有总量指标（kind: total）才有 baseline；本指标是 {kind}")
+        )
+    if not target.milestones:
+        return problems
+    if kind == "level":
+        problems.append(
+            (loc + ("milestones",), "水平值指标（kind: level）不按序时进度评价，不能设节点目标 milestones")
+        )
+        return problems
+    if target.value is None:
+        return problems
+    start = target.baseline if kind == "total" and target.baseline is not None else 0.0
+    rising = target.value >= start
+    previous = start
+    for day, value in sorted(target.milestones.items()):
+        where = loc + ("milestones", day.isoformat())
+        if not period.start <= day <= period.end:
+            problems.append((where, f"节点日期 {day} 不在计划期（{period.start} 至 {period.end}）内"))
+        between = (previous <= value <= target.value) if rising else (target.value <= value <= previous)
+        if not between:
+            problems.append(
+                (where, f"节点 {day} 的累计值 {value:g} 应介于前一节点（或起点）{previous:g} 与目标值 "
+                 f"{target.value:g} 之间")
+            )
+        previous = value
+    return problems
+
+
+def _structure_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
+    """At least something to track; sections either used by every task or by none."""
+    problems: list[tuple[Loc, str]] = []
+    if not spec.headlines and not spec.tasks:
+        problems.append(((), "计划至少需要一项主要目标（headlines）或一项任务（tasks）"))
+    section_numbers: set[int] = set()
+    for i, section in enumerate(spec.sections):
+        if section.number in section_numbers:
+            problems.append((("sections", i, "number"), f"部分编号 {section.number} 重复"))
+        section_numbers.add(section.number)
+    for i, task in enumerate(spec.tasks):
+        if task.section is None and spec.sections:
+            problems.append((("tasks", i), f"任务 {task.number} 缺少 section（所属部分的编号）"))
+        elif task.section is not None and task.section not in section_numbers:
+            problems.append(
+                (("tasks", i, "section"), f"任务 {task.number} 所属的第 {task.section} 部分不存在")
+            )
+    return problems
+
+
 def _cross_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
     """Problems that span several entries and so are invisible to a single model's validators."""
     problems: list[tuple[Loc, str]] = []
@@ -222,23 +364,15 @@ def _cross_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
         problems.append(
             (("period", "end"), f"计划期结束日 {spec.period.end} 早于开始日 {spec.period.start}")
         )
-
-    section_numbers: set[int] = set()
-    for i, section in enumerate(spec.sections):
-        if section.number in section_numbers:
-            problems.append((("sections", i, "number"), f"部分编号 {section.number} 重复"))
-        section_numbers.add(section.number)
+    problems += _structure_checks(spec)
 
     task_numbers: dict[int, TaskSpec] = {}
     for i, task in enumerate(spec.tasks):
         if task.number in task_numbers:
             problems.append((("tasks", i, "number"), f"任务编号 {task.number} 重复"))
         task_numbers.setdefault(task.number, task)
-        if task.section not in section_numbers:
-            problems.append(
-                (("tasks", i, "section"), f"任务 {task.number} 所属的第 {task.section} 部分不存在")
-            )
         for j, target in enumerate(task.targets):
+            problems += _target_checks(target, ("tasks", i, "targets", j), spec.period)
             if target.quote not in task.text:
                 problems.append(
                     (("tasks", i, "targets", j, "quote"), f'引文 "{target.quote}" 不在该任务正文中')
@@ -247,16 +381,24 @@ def _cross_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
     for i, headline in enumerate(spec.headlines):
         if headline.quote not in spec.goals_text:
             problems.append((("headlines", i, "quote"), f'引文 "{headline.quote}" 不在 goals_text 中'))
-        own = (headline.value, headline.unit, headline.comparator)
+        own = {
+            "value": headline.value, "unit": headline.unit, "comparator": headline.comparator,
+            "kind": headline.kind, "baseline": headline.baseline,
+            "milestones": headline.milestones or None,
+        }
         if headline.ref is None:
-            if None in own:
+            if headline.value is None or headline.unit is None:
                 problems.append(
-                    (("headlines", i), "主要目标需要 ref（引用任务目标，如 \"13.5\"），或同时给出 value、unit、comparator")
+                    (("headlines", i), "主要目标需要 ref（引用任务目标，如 \"13.5\"），或给出 value 和 unit")
                 )
+            else:
+                problems += _target_checks(headline, ("headlines", i), spec.period)
             continue
-        if any(v is not None for v in own):
+        written = [name for name, v in own.items() if v is not None]
+        if written:
             problems.append(
-                (("headlines", i, "ref"), "有 ref 的主要目标不能再写 value、unit、comparator（引用即可）")
+                (("headlines", i, "ref"),
+                 f"有 ref 的主要目标不能再写 {'、'.join(written)}（引用即可，这些写在被引用的任务目标上）")
             )
         # Written exactly as the target's id ("13.5", not "13.05"): it is looked up by that id.
         ref = _REF.fullmatch(headline.ref)
@@ -270,25 +412,35 @@ def _cross_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _build(spec: PlanSpec, source: Path | None) -> Plan:
-    def number(v: float) -> float | int:
-        return int(v) if float(v).is_integer() else v
+def _number(v: float | None) -> float | int | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
 
+
+def _target(spec: TargetSpec | HeadlineSpec, numbering: str, **where: Any) -> Target:
+    return Target(
+        name=spec.name,
+        value=_number(spec.value),
+        unit=spec.unit,
+        comparator=spec.comparator or "reach",
+        quote=spec.quote,
+        kind=spec.kind or "flow",
+        baseline=_number(spec.baseline),
+        milestones=tuple((d, _number(v)) for d, v in sorted(spec.milestones.items())),
+        numbering=numbering,
+        **where,
+    )
+
+
+def _build(spec: PlanSpec, source: Path | None) -> Plan:
+    numbering = spec.numbering
     headline_of = {h.ref: i for i, h in enumerate(spec.headlines, 1) if h.ref}
     tasks = []
     for t in sorted(spec.tasks, key=lambda t: t.number):
         targets = tuple(
-            Target(
-                id=f"{t.number}.{j}",
-                task=t.number,
-                position=j,
-                name=g.name,
-                value=number(g.value),
-                unit=g.unit,
-                comparator=g.comparator,
-                quote=g.quote,
-                headline=headline_of.get(f"{t.number}.{j}"),
-            )
+            _target(g, numbering, id=f"{t.number}.{j}", task=t.number, position=j,
+                    headline=headline_of.get(f"{t.number}.{j}"))
             for j, g in enumerate(t.targets, 1)
         ) or (
             Target(
@@ -300,6 +452,7 @@ def _build(spec: PlanSpec, source: Path | None) -> Plan:
                 unit=IMPLICIT_UNIT,
                 comparator="reach",
                 implicit=True,
+                numbering=numbering,
             ),
         )
         tasks.append(
@@ -311,25 +464,14 @@ def _build(spec: PlanSpec, source: Path | None) -> Plan:
                 targets=targets,
                 lead_divisions=tuple(t.lead_divisions),
                 support_divisions=tuple(t.support_divisions),
+                numbering=numbering,
             )
         )
     extra = []
     headlines = []
     for i, h in enumerate(spec.headlines, 1):
         if h.ref is None:
-            extra.append(
-                Target(
-                    id=f"H{i}",
-                    task=None,
-                    position=None,
-                    name=h.name,
-                    value=number(h.value),
-                    unit=h.unit,
-                    comparator=h.comparator,
-                    quote=h.quote,
-                    headline=i,
-                )
-            )
+            extra.append(_target(h, numbering, id=f"H{i}", task=None, position=None, headline=i))
         headlines.append(Headline(i, h.name, h.quote, h.ref or f"H{i}"))
     sections = tuple(
         Section(s.number, s.title, tuple(t.number for t in tasks if t.section == s.number))
@@ -338,11 +480,12 @@ def _build(spec: PlanSpec, source: Path | None) -> Plan:
     return Plan(
         id=spec.id,
         title=spec.title,
-        short_title=spec.short_title,
-        issuer=spec.issuer,
-        document_number=spec.document_number,
+        short_title=spec.short_title or spec.title,
+        issuer=spec.issuer or "",
+        document_number=spec.document_number or "",
         issued=spec.issued,
         published=spec.published,
+        numbering=numbering,
         start=spec.period.start,
         end=spec.period.end,
         goals_text=spec.goals_text,

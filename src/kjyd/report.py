@@ -26,11 +26,13 @@ from datetime import date
 from kjyd.entries import Entry, latest_entry_as_of, value_entry_as_of
 from kjyd.plan import Plan, Target, Task
 from kjyd.progress import (
-    AHEAD, BEHIND, DONE, ON_TRACK, UNREPORTED, expected_percent, percent_of, target_state,
-    worst_state,
+    AHEAD, BEHIND, DONE, NOT_MET, ON_TRACK, UNFINISHED, UNREPORTED, completion, expected_percent,
+    expected_value, percent_of, target_state, worst_state,
 )
 
-STATES = (DONE, AHEAD, ON_TRACK, BEHIND, UNREPORTED)
+STATES = (DONE, AHEAD, ON_TRACK, BEHIND, NOT_MET, UNFINISHED, UNREPORTED)
+ALWAYS_COUNTED = (DONE, AHEAD, ON_TRACK, BEHIND, UNREPORTED)
+"""States the summary sentence names even at 0; 未达标 and 未完成 only when some task has them."""
 DEFAULT_TOLERANCE = 5.0
 """Percentage points around 序时进度 that still count as 符合序时."""
 
@@ -43,7 +45,8 @@ class TargetRow:
     target: Target
     value: float | None
     percent: float | None
-    """value / target × 100, not capped (above 100 when exceeded); None when nothing reported."""
+    """Progress in percent (see :func:`kjyd.progress.percent_of`), not capped; None when nothing
+    reported."""
     state: str
     last_date: date | None
     """Date of the latest counting check-in of any kind (value or note) on or before as_of."""
@@ -55,6 +58,10 @@ class TargetRow:
     """The latest counting check-in of any kind (gives ``last_date``)."""
     note_entry: Entry | None = None
     """The latest counting check-in with a note (gives ``last_note``)."""
+    expected_percent: float | None = None
+    """This target's own 序时进度 at as_of (its milestones' curve); None for a level."""
+    expected_value: float | None = None
+    """Where the target should stand at as_of on that curve; None for a level."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +69,7 @@ class TaskRow:
     task: Task
     targets: tuple[TargetRow, ...]
     percent: float | None
-    """Mean of the targets' percents, each capped at 100."""
+    """Mean of the targets' completions (:func:`kjyd.progress.completion`, 0..100)."""
     state: str
     """The worst state among the targets."""
     last_date: date | None
@@ -84,7 +91,8 @@ class Report:
     task_counts: dict[str, int]
     """Number of tasks in each state, keyed by the STATES in order."""
     summary: str
-    """E.g. 32项任务中，已完成3项，快于序时5项，符合序时10项，慢于序时8项，未填报6项。"""
+    """E.g. 32项任务中，已完成3项，快于序时5项，符合序时10项，慢于序时8项，未填报6项。 (A plan
+    without tasks counts its 主要目标 instead.)"""
 
     def task_row(self, number: int) -> TaskRow:
         return next(row for row in self.tasks if row.task.number == number)
@@ -129,23 +137,27 @@ def _by_target(plan: Plan, entries: Iterable[Entry]) -> dict[str, list[Entry]]:
     return grouped
 
 
-def target_row(target: Target, entries: list[Entry], as_of: date, expected: float,
+def target_row(plan: Plan, target: Target, entries: list[Entry], as_of: date,
                tolerance: float) -> TargetRow:
     """One target's row from its check-ins (any history; the value rule picks what counts)."""
     valued = value_entry_as_of(entries, as_of)
     latest = latest_entry_as_of(entries, as_of)
     noted = latest_entry_as_of([e for e in entries if e.note], as_of)
     value = None if valued is None else valued.value
+    expected = expected_value(plan, target, as_of)
+    expected_pct = percent_of(target, expected)
     return TargetRow(
         target=target,
         value=value,
         percent=percent_of(target, value),
-        state=target_state(target, value, expected, tolerance),
+        state=target_state(target, value, expected_pct, tolerance, period_over=as_of >= plan.end),
         last_date=None if latest is None else latest.date,
         last_note="" if noted is None else noted.note,
         value_entry=valued,
         last_entry=latest,
         note_entry=noted,
+        expected_percent=expected_pct,
+        expected_value=expected,
     )
 
 
@@ -154,7 +166,7 @@ def task_row(task: Task, rows: tuple[TargetRow, ...]) -> TaskRow:
     if all(row.percent is None for row in rows):
         percent = None
     else:
-        percent = sum(min(max(row.percent or 0.0, 0.0), 100.0) for row in rows) / len(rows)
+        percent = sum(completion(row.target, row.value) for row in rows) / len(rows)
     latest = [row.last_entry for row in rows if row.last_entry is not None]
     noted = [row.note_entry for row in rows if row.note_entry is not None]
     order = lambda e: (e.date, e.id)  # noqa: E731
@@ -168,10 +180,14 @@ def task_row(task: Task, rows: tuple[TargetRow, ...]) -> TaskRow:
     )
 
 
-def summary_sentence(counts: Mapping[str, int]) -> str:
-    """The sentence the office pastes into its report; all five states, always in this order."""
-    parts = "，".join(f"{state}{counts.get(state, 0)}项" for state in STATES)
-    return f"{sum(counts.values())}项任务中，{parts}。"
+def summary_sentence(counts: Mapping[str, int], what: str = "任务") -> str:
+    """The sentence the office pastes into its report: the five usual states always, in this
+    order, and 未达标/未完成 where there are any."""
+    parts = "，".join(
+        f"{state}{counts.get(state, 0)}项" for state in STATES
+        if state in ALWAYS_COUNTED or counts.get(state, 0)
+    )
+    return f"{sum(counts.values())}项{what}中，{parts}。"
 
 
 def build_report(plan: Plan, entries: Iterable[Entry], as_of: date,
@@ -182,24 +198,22 @@ def build_report(plan: Plan, entries: Iterable[Entry], as_of: date,
     :mod:`kjyd.entries` is applied per target either way. ``as_of`` is taken as given: clamping
     it to the plan period (with a notice) is the command's business.
     """
-    expected = expected_percent(plan, as_of)
     grouped = _by_target(plan, entries)
-    rows = {
-        t.id: target_row(t, grouped.get(t.id, []), as_of, expected, tolerance)
-        for t in plan.targets
-    }
+    rows = {t.id: target_row(plan, t, grouped.get(t.id, []), as_of, tolerance) for t in plan.targets}
     tasks = tuple(task_row(task, tuple(rows[t.id] for t in task.targets)) for task in plan.tasks)
-    counts = {state: sum(1 for row in tasks if row.state == state) for state in STATES}
+    headlines = tuple(rows[t.id] for t in plan.headline_targets())
+    counted, what = (tasks, "任务") if tasks else (headlines, "主要目标")
+    counts = {state: sum(1 for row in counted if row.state == state) for state in STATES}
     return Report(
         plan=plan,
         as_of=as_of,
-        expected_percent=expected,
+        expected_percent=expected_percent(plan, as_of),
         tolerance=tolerance,
         targets=tuple(rows.values()),
-        headlines=tuple(rows[t.id] for t in plan.headline_targets()),
+        headlines=headlines,
         tasks=tasks,
         task_counts=counts,
-        summary=summary_sentence(counts),
+        summary=summary_sentence(counts, what),
     )
 
 
@@ -244,12 +258,9 @@ def build_task_detail(plan: Plan, task: Task, entries: Iterable[Entry], as_of: d
     :meth:`kjyd.ledger.Ledger.month_end_values` returns it. The last month is shown as of
     ``as_of`` rather than its month end, so a mid-month as-of date never shows later check-ins.
     """
-    expected = expected_percent(plan, as_of)
     grouped = _by_target(plan, entries)
     targets = {t.id: t for t in task.targets}
-    rows = tuple(
-        target_row(t, grouped.get(t.id, []), as_of, expected, tolerance) for t in task.targets
-    )
+    rows = tuple(target_row(plan, t, grouped.get(t.id, []), as_of, tolerance) for t in task.targets)
     current = {row.value_entry.id for row in rows if row.value_entry is not None}
     months = report_months(plan, as_of)
     values = {}
@@ -260,7 +271,7 @@ def build_task_detail(plan: Plan, task: Task, entries: Iterable[Entry], as_of: d
     return TaskDetail(
         plan=plan,
         as_of=as_of,
-        expected_percent=expected,
+        expected_percent=expected_percent(plan, as_of),
         tolerance=tolerance,
         row=task_row(task, rows),
         history=_history(grouped, targets, as_of, current)[:history_limit],

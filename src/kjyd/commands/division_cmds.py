@@ -210,7 +210,7 @@ def _describe(
         target = row.target
         old_entry = before.get(target.id)
         old = old_entry.value if old_entry else None
-        task = f"（{plan.task(target.task).label}）{plan.task(target.task).title}" if target.task else "主要目标"
+        task = f"{plan.task(target.task).heading}{plan.task(target.task).title}" if target.task else "主要目标"
         change = "仅文字说明" if row.value is None else f"{format_number(old)} → {format_number(row.value)}{target.unit}"
         lines.append(f"  {target.label}  {task}｜{target.wording()}：{change}")
         if row.value is not None and old is not None and not target.is_rate and row.value < old:

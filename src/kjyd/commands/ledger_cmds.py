@@ -37,21 +37,14 @@ def _amount(target: Optional["Target"], value: float | None) -> str:
 
 def _goal(target: "Target") -> str:
     """10个左右, 不少于200个, 2500亿元 — the target amount as the notice phrases it."""
-    from kjyd.plan import COMPARATOR_LABELS, format_number
-
-    amount = f"{format_number(target.value)}{target.unit}"
-    if target.comparator == "about":
-        return f"{amount}{COMPARATOR_LABELS['about']}"
-    if target.comparator == "at_least":
-        return f"{COMPARATOR_LABELS['at_least']}{amount}"
-    return amount
+    return target.goal()
 
 
 def _where(plan: "Plan", target: "Target") -> str:
     """（十三）促进科技成果转化 · 布局建设科技成果转化中试基地"""
     if target.task is None:
         return f"主要目标 · {target.name}"
-    return f"（{plan.task(target.task).label}）{plan.task(target.task).title} · {target.name}"
+    return f"{plan.task(target.task).heading}{plan.task(target.task).title} · {target.name}"
 
 
 def _describe(plan: "Plan", entry: "Entry") -> str:

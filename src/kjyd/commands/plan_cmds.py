@@ -50,7 +50,7 @@ def check_command(
     quantitative = sum(1 for t in plan.targets if not t.implicit and t.task is not None)
     output.say(
         f"检查通过：{path}\n"
-        f"{plan.title}（{plan.document_number}），计划期 {plan.start} 至 {plan.end}；"
+        f"{plan.heading}，计划期 {plan.start} 至 {plan.end}；"
         f"{len(plan.sections)}个部分、{len(plan.tasks)}项任务、{quantitative}个量化目标、"
         f"{len(plan.headlines)}项主要目标。"
     )

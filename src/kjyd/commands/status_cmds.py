@@ -18,8 +18,8 @@ from kjyd.errors import InputError
 if TYPE_CHECKING:
     from kjyd.plan import Plan
 
-STATE_CHOICES = ("已完成", "快于序时", "符合序时", "慢于序时", "未填报")
-BEHIND_STATES = ("慢于序时", "未填报")
+STATE_CHOICES = ("已完成", "快于序时", "符合序时", "慢于序时", "未达标", "未完成", "未填报")
+BEHIND_STATES = ("慢于序时", "未达标", "未完成", "未填报")
 
 _AS_OF_HELP = "统计截止日期（YYYY-MM-DD），默认今天；超出计划期时按计划期首日或末日计算。"
 _JSON_HELP = "输出 JSON（字段见 README），供脚本使用。"
@@ -43,6 +43,8 @@ def resolve_as_of(plan: "Plan", text: str | None) -> date:
 def _section_number(plan: "Plan", text: str) -> int:
     from kjyd.numerals import NumeralError, parse_int
 
+    if not plan.sections:
+        raise InputError("本计划不分部分，不能用 --section")
     valid = "、".join(s.label for s in plan.sections)
     raw = text.strip().removesuffix("部分")
     try:
@@ -77,9 +79,9 @@ def status_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help=_AS_OF_HELP),
     section: Optional[str] = typer.Option(None, "--section", metavar="部分", help="只看某一部分，如 五。"),
     states: Optional[list[str]] = typer.Option(
-        None, "--state", metavar="状态", help="只看某种状态的任务，可重复：已完成、快于序时、符合序时、慢于序时、未填报。"
+        None, "--state", metavar="状态", help="只看某种状态的任务，可重复：已完成、快于序时、符合序时、慢于序时、未达标、未完成、未填报。"
     ),
-    behind: bool = typer.Option(False, "--behind", help="只看慢于序时和未填报的任务。"),
+    behind: bool = typer.Option(False, "--behind", help="只看慢于序时、未达标、未完成和未填报的任务。"),
     tolerance: Optional[str] = typer.Option(
         None, "--tolerance", metavar="百分点", help=_TOLERANCE_HELP
     ),

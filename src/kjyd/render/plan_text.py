@@ -21,17 +21,17 @@ def _target_line(target, indent: str) -> str:
 
 
 def plan_lines(plan: Plan) -> Iterator[str]:
-    yield f"{plan.title}（{plan.document_number}）"
+    yield plan.heading
     yield f"计划标识 {plan.id}，计划期 {plan.start} 至 {plan.end}"
     yield ""
     yield "主要目标（与任务目标相同的，填报该任务目标即同时更新主要目标）"
     for headline, target in zip(plan.headlines, plan.headline_targets()):
         yield f"  H{headline.position:<3}{headline.name} {target.goal(reach='达到')}  → 填报编号 {target.label}"
-    for section in plan.sections:
+    for heading, tasks in plan.groups():
         yield ""
-        yield f"{section.label}、{section.title}"
-        for number in section.tasks:
-            task = plan.task(number)
-            yield f"  （{task.label}）{task.title}"
+        if heading:
+            yield heading
+        for task in tasks:
+            yield f"  {task.heading}{task.title}"
             for target in task.targets:
                 yield _target_line(target, "      ")

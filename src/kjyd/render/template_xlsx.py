@@ -76,7 +76,7 @@ def file_name(short_title: str, month: str, division: str) -> str:
 
 
 def _task_text(row: TemplateRow) -> str:
-    return f"（{row.task.label}）{row.task.title}" if row.task else "主要目标"
+    return f"{row.task.heading}{row.task.title}" if row.task else "主要目标"
 
 
 def _bounds(target: Target) -> tuple[str, str] | None:

@@ -157,8 +157,8 @@ def section_tables(report: Report, tasks: Sequence[TaskRow], width: int) -> Iter
     narrow = width < NARROW
     wanted = {row.task.number: row for row in tasks}
     columns = _task_columns(narrow, _label_width(report.plan))
-    for section in report.plan.sections:
-        tasks_here = [wanted[n] for n in section.tasks if n in wanted]
+    for heading, group in report.plan.groups():
+        tasks_here = [wanted[t.number] for t in group if t.number in wanted]
         if not tasks_here:
             continue
         rows: list[list[Cell]] = []
@@ -172,7 +172,7 @@ def section_tables(report: Report, tasks: Sequence[TaskRow], width: int) -> Iter
                 same = narrow and (target.last_date, target.last_note) == (row.last_date, row.last_note)
                 _add(rows, narrow, f"  {target.target.label}", _target_cell(target), target.percent, target.state,
                      None if same else target.last_date, target.last_note)
-        yield layout(columns, rows, width, title=f"{section.label}、{section.title}")
+        yield layout(columns, rows, width, title=heading or "任务")
 
 
 def status_view(report: Report, tasks: Sequence[TaskRow], headlines: Sequence[tuple[int, TargetRow]],
@@ -273,9 +273,9 @@ def log_table(rows: Sequence[tuple[str, ...]], width: int) -> list[Text]:
 def task_view(detail: TaskDetail, width: int) -> Group:
     """``kjyd show``: the task's full text, its targets, month-end trend and check-in history."""
     task = detail.row.task
-    section = detail.plan.section(task.section)
-    parts = [Text(f"（{task.label}）{task.title}", style="bold"),
-             Text(f"{section.label}、{section.title}")]
+    parts = [Text(f"{task.heading}{task.title}", style="bold")]
+    if heading := detail.plan.section_heading(task):
+        parts.append(Text(heading))
     if task.lead_divisions:
         divisions = f"牵头：{'、'.join(task.lead_divisions)}"
         if task.support_divisions:

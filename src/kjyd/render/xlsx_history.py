@@ -164,7 +164,7 @@ def _task_name(report: Report, target: Target | None) -> str:
     if target.task is None:
         return "主要目标"
     task = report.plan.task(target.task)
-    return f"（{task.label}）{task.title}"
+    return f"{task.heading}{task.title}"
 
 
 def _target_name(entry: Entry, target: Target | None) -> str:

@@ -46,11 +46,6 @@ def month_day(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def section_heading(plan: Plan, number: int) -> str:
-    section = plan.section(number)
-    return f"{section.label}、{section.title}"
-
-
 def target_of(plan: Plan, target_id: str) -> Target | None:
     """The entry's target, or None for a target the current plan no longer has (still listed)."""
     try:
@@ -88,7 +83,7 @@ def progress_tasks(report: Report, month_entries: Iterable[Entry]) -> list[Progr
         rows.append(
             ProgressTask(
                 row=task_row,
-                section=section_heading(plan, task.section),
+                section=plan.section_heading(task),
                 progress="\n".join(notes),
                 problems=_distinct(e.problems for e, _ in checkins),
                 next_steps=_distinct(e.next_steps for e, _ in checkins),

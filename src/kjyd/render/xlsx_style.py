@@ -37,6 +37,8 @@ STATE_COLOURS = {
     "快于序时": ("DDEBF7", "1F4E79"),
     "符合序时": (None, "000000"),
     "慢于序时": ("FFC7CE", "9C0006"),
+    "未达标": ("FFC7CE", "9C0006"),
+    "未完成": ("FFC7CE", "9C0006"),
     "未填报": ("E7E6E6", "595959"),
     "已撤销": ("E7E6E6", "595959"),
 }
@@ -137,9 +139,9 @@ class Looks:
         return look
 
     def state(self, state: str) -> StyleArray:
-        """A centred state cell in the terminal's colours (慢于序时 also bold)."""
+        """A centred state cell in the terminal's colours (慢于序时, 未达标, 未完成 also bold)."""
         fill, colour = STATE_COLOURS.get(state, (None, "000000"))
-        return self.body(centred=True, fill=fill, color=colour, bold=state == "慢于序时")
+        return self.body(centred=True, fill=fill, color=colour, bold=state in {"慢于序时", "未达标", "未完成"})
 
     def header(self, fill: PatternFill = HEADER_FILL) -> StyleArray:
         key = ("header", fill.fgColor.rgb)
