@@ -70,12 +70,27 @@ def template_divisions(plan: Plan) -> list[str]:
     return names
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]+')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)), *(f"LPT{n}" for n in range(10))}
+PART_BYTES = 100
+"""Longest part (UTF-8 bytes) of a generated file name: two parts and the rest stay under the
+255 bytes file systems allow."""
 
 
 def safe_filename(name: str) -> str:
-    """A division name usable in a file name on Windows too: forbidden characters become ``_``."""
+    """Text from the plan (a division name, a short title) made safe as part of a file name.
+
+    Path separators and characters Windows forbids become ``_`` (so ``../../x`` cannot leave the
+    chosen folder), as do bidi controls that would show the name reversed; a Windows device name
+    (CON, NUL…) gets a ``_`` in front, leading/trailing dots and spaces go, and the part is cut to
+    :data:`PART_BYTES`.
+    """
     cleaned = _UNSAFE.sub("_", name).strip(" .")
+    if cleaned.split(".")[0].upper() in _RESERVED:
+        cleaned = "_" + cleaned
+    while len(cleaned.encode("utf-8")) > PART_BYTES:
+        cleaned = cleaned[:-1]
+    cleaned = cleaned.strip(" .")
     return cleaned or "_"
 
 

@@ -65,7 +65,7 @@ def template_command(
     示例：kjyd template --month 2022-07 -o 填报表/
     """
     from kjyd.commands.export_cmds import reason, write_atomically
-    from kjyd.divisions import division_targets, safe_filename, template_divisions
+    from kjyd.divisions import division_targets, template_divisions
     from kjyd.ledger import Ledger, month_bounds
     from kjyd.render.template_xlsx import TemplateRow, file_name, write_template
 
@@ -77,7 +77,7 @@ def template_command(
 
     paths: dict[str, Path] = {}
     for name in names:
-        path = folder / file_name(plan.short_title, month, safe_filename(name))
+        path = folder / file_name(plan.short_title, month, name)
         clash = next((other for other, p in paths.items() if p == path), None)
         if clash:
             raise InputError(f"处室 “{clash}” 和 “{name}” 的文件名相同（{path.name}），请修改计划中的处室名称")

@@ -48,7 +48,7 @@ def export_command(
     示例：kjyd export --month 2022-06
     """
     from kjyd.clock import today
-    from kjyd.divisions import default_month, month_in_plan
+    from kjyd.divisions import default_month, month_in_plan, safe_filename
     from kjyd.ledger import Ledger, month_bounds
     from kjyd.commands.changes_cmds import month_changes
     from kjyd.report import report_months
@@ -60,7 +60,7 @@ def export_command(
     tolerance = parse_tolerance(tolerance)
     fmt = _format(fmt, out)
     as_of = min(month_bounds(month)[1], plan.end)
-    name = f"{plan.short_title}推进情况表_{month}.{fmt}"
+    name = f"{safe_filename(plan.short_title)}推进情况表_{month}.{fmt}"  # short_title: ../../x
     path = _destination(out, name, force)
 
     with Ledger.open(app_state.db_path, write=False) as ledger:

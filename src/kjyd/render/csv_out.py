@@ -3,6 +3,10 @@
 UTF-8 with a BOM (``utf-8-sig``) because Excel on Chinese Windows otherwise opens UTF-8 CSV as
 GBK and shows mojibake. Figures are plain numbers (完成率 in percent, as the header says); the
 task's cells are repeated on each of its target rows, since CSV has no merged cells.
+
+Every text field goes through :func:`~kjyd.render.cell_text.csv_text`: one that a spreadsheet would
+evaluate (``=…``, ``+…``, ``-…``, ``@…``, ``＝…``, a leading tab or CR) gets a leading apostrophe,
+and none is longer than Excel's cell limit. Divisions' notes reach these fields through collect.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from kjyd.entries import Entry
+from kjyd.render.cell_text import csv_text
 from kjyd.render.xlsx_rows import progress_tasks
 from kjyd.report import Report
 
@@ -39,11 +44,14 @@ def write_csv(stream: BinaryIO, report: Report, month_entries: Iterable[Entry]) 
         task = item.row.task
         for target_row in item.row.targets:
             target = target_row.target
-            writer.writerow([
+            texts = [
                 task.label, target.label, item.section, task.title, task.text, target.wording(),
-                _number(target_row.value), target.unit, _number(target_row.percent, 1), expected,
-                target_row.state, item.progress, item.problems, item.next_steps,
-                "、".join(task.lead_divisions), "、".join(task.support_divisions),
+            ]
+            writer.writerow([
+                *map(csv_text, texts),
+                _number(target_row.value), csv_text(target.unit), _number(target_row.percent, 1), expected,
+                *map(csv_text, (target_row.state, item.progress, item.problems, item.next_steps,
+                                "、".join(task.lead_divisions), "、".join(task.support_divisions))),
                 item.row.last_date.isoformat() if item.row.last_date else "",
             ])
     text.flush()

@@ -71,8 +71,10 @@ class TemplateRow:
 
 
 def file_name(short_title: str, month: str, division: str) -> str:
-    """``2022年科技工作要点_2022-07_填报表_某某处.xlsx`` (division already made file-safe)."""
-    return f"{short_title}_{month}_填报表_{division}.xlsx"
+    """``2022年科技工作要点_2022-07_填报表_某某处.xlsx``; every part from the plan made file-safe."""
+    from kjyd.divisions import safe_filename
+
+    return f"{safe_filename(short_title)}_{month}_填报表_{safe_filename(division)}.xlsx"
 
 
 def _task_text(row: TemplateRow) -> str:
@@ -113,26 +115,28 @@ def write_template(
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    ws["A1"] = title
+    from kjyd.render.xlsx_style import height_for, lines_needed, text
+
+    # Every string goes through text(): the title, task texts, units and the division name come
+    # from the plan file, and one starting with = must stay text, never become a formula.
+    text(ws["A1"], title)
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A{TITLE_ROW}:{LAST_COLUMN}{TITLE_ROW}")
-    ws[f"A{NOTE_ROW}"] = NOTE
+    text(ws[f"A{NOTE_ROW}"], NOTE)
     ws[f"A{NOTE_ROW}"].alignment = Alignment(wrap_text=True, vertical="center")
     ws[f"A{NOTE_ROW}"].font = Font(color="C00000")
     ws.merge_cells(f"A{NOTE_ROW}:{LAST_COLUMN}{NOTE_ROW}")
     ws.row_dimensions[NOTE_ROW].height = 48
 
-    from kjyd.render.xlsx_style import height_for, lines_needed
-
     for index, (header, width) in enumerate(COLUMNS, 1):
-        cell = ws.cell(HEADER_ROW, index, header)
+        cell = text(ws.cell(HEADER_ROW, index), header)
         letter = cell.column_letter
         cell.font = Font(bold=True)
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = fill if letter in FILL_COLUMNS else given
         if letter in FILL_COLUMNS:
-            cell.value = f"{header}（请填写）"
+            text(cell, f"{header}（请填写）")
             cell.comment = Comment("请在本列填写；其他列已保护。", "kjyd")
         ws.column_dimensions[letter].width = width
     ws.row_dimensions[HEADER_ROW].height = height_for(
@@ -154,7 +158,11 @@ def write_template(
             row.last_date,
         )
         for col, value in enumerate(values, 1):
-            cell = ws.cell(r, col, value)
+            cell = ws.cell(r, col)
+            if isinstance(value, str):
+                text(cell, value)
+            else:
+                cell.value = value
             cell.alignment = wrap
             cell.border = border
         ws.cell(r, 5).number_format = _last_value_format(row.last_value)
@@ -171,7 +179,7 @@ def write_template(
             cell.alignment = wrap
             cell.protection = Protection(locked=False)
         ws[f"{VALUE_COLUMN}{r}"].number_format = "General"  # shows what was typed, 8 not "8."
-        ws[f"{ID_COLUMN}{r}"] = target.id
+        text(ws[f"{ID_COLUMN}{r}"], target.id)
 
         bounds = _bounds(target)
         if bounds not in validations:
@@ -191,7 +199,7 @@ def write_template(
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     meta = wb.create_sheet(META_SHEET)
-    meta["A1"] = "kjyd 填报表标识，供 kjyd collect 读取，请勿修改"
+    text(meta["A1"], "kjyd 填报表标识，供 kjyd collect 读取，请勿修改")
     values = {
         "format": FORMAT,
         "plan_id": plan_id,
@@ -200,8 +208,8 @@ def write_template(
         "targets": ",".join(row.target.id for row in rows),
     }
     for offset, key in enumerate(META_KEYS, 2):
-        meta.cell(offset, 1, key)
-        meta.cell(offset, 2, values[key])
+        text(meta.cell(offset, 1), key)
+        text(meta.cell(offset, 2), values[key])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)

@@ -103,7 +103,7 @@ def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: 
     last = 2 + len(entries)
     if not entries:
         st.merge(ws, 3, 1, 3, columns)
-        cell = ws.cell(row=3, column=1, value=f"{day.year}年{day.month}月没有填报记录")
+        cell = st.text(ws.cell(row=3, column=1), f"{day.year}年{day.month}月没有填报记录")
         cell.font = st.body_font(color="595959")
         cell.alignment = Alignment(horizontal="center")
     st.widths(ws, RECORD_WIDTHS)

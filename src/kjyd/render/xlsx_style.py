@@ -18,6 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kjyd.render.cell_text import CELL_LIMIT, fit_cell  # noqa: F401  (CELL_LIMIT: part of this module's API)
+
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
 TITLE_FONT = "宋体"
@@ -52,8 +54,6 @@ def body_font(**kwargs) -> Font:
     return Font(name=BODY_FONT, size=BODY_SIZE, **kwargs)
 
 
-CELL_LIMIT = 32_767
-"""Characters Excel allows in one cell."""
 
 
 def text(cell: Cell, value: str) -> Cell:
@@ -67,11 +67,9 @@ def text(cell: Cell, value: str) -> Cell:
         cell.value = None
         return cell
     value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-    if len(value) > CELL_LIMIT:
-        # Excel refuses to open a workbook with a longer cell. Only a cell that gathers many notes
-        # (本月进展) can get there; each note is still whole in its own row of 填报记录.
-        marker = f"…（共{len(value)}字，超出单元格上限，其余见“填报记录”或 kjyd log）"
-        value = value[: CELL_LIMIT - len(marker)] + marker
+    # Excel refuses to open a workbook with a longer cell. Only a cell that gathers many notes
+    # (本月进展) can get there; each note is still whole in its own row of 填报记录.
+    value = fit_cell(value)
     cell.value = value
     cell.data_type = "s"
     if value.startswith(("=", "+", "-", "@")):
@@ -163,7 +161,9 @@ _BODY_ALIGNMENT = {
 
 
 def put(ws: Worksheet, row: int, column: int, value: object, look: StyleArray) -> Cell:
-    """Write a number, date or empty cell with a look from :class:`Looks`."""
+    """Write a number, date or empty cell with a look from :class:`Looks` (text goes to :func:`text`)."""
+    if isinstance(value, str):
+        return put_text(ws, row, column, value, look)
     cell = ws.cell(row=row, column=column, value=value)
     cell._style = copy(look)
     return cell
@@ -198,7 +198,7 @@ def merge(ws: Worksheet, first_row: int, first_column: int, last_row: int, last_
 def title_row(ws: Worksheet, row: int, value: str, columns: int, size: int = 16) -> None:
     """A title merged across the table's width (the sheet's first lines)."""
     merge(ws, row, 1, row, columns)
-    cell = ws.cell(row=row, column=1, value=value)
+    cell = text(ws.cell(row=row, column=1), value)  # the plan's short_title may start with =
     cell.font = Font(name=TITLE_FONT, size=size, bold=size >= 14)
     cell.alignment = Alignment(
         horizontal="center" if size >= 14 else "left", vertical="center", wrap_text=True
