@@ -23,7 +23,11 @@ def plan_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch, plan_cache):
-    """Point KJYD_DB at a fresh file and clear the variables a user's shell might set."""
+    """Point KJYD_DB at a fresh file and clear the variables a user's shell might set.
+
+    Runs in a fresh folder, so no kjyd.toml of the machine (found in a parent folder) applies.
+    """
+    monkeypatch.chdir(tmp_path)
     db = tmp_path / "kjyd.db"
     monkeypatch.setenv("KJYD_DB", str(db))
     monkeypatch.delenv("KJYD_PLAN", raising=False)

@@ -10,6 +10,7 @@ is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -29,10 +30,11 @@ from typer.core import TyperCommand, TyperGroup
 
 from kjyd import output
 from kjyd.errors import KjydError
-from kjyd.paths import DB_ENV, PLAN_ENV, bundled_plan, default_db
+from kjyd.paths import DB_ENV, PLAN_ENV, USER_ENV, bundled_plan, default_db
 
 if TYPE_CHECKING:
     from kjyd.plan import Plan
+    from kjyd.workspace import Setting
 
 # Help text is Chinese; so are the headings the framework writes around it.
 _HEADINGS = {"Options": "选项", "Arguments": "参数", "Commands": "命令"}
@@ -139,10 +141,20 @@ def command(name: str, **kwargs: Any):
 
 @dataclass
 class AppState:
-    """What every command needs: where the plan and the database are. The plan loads on first use."""
+    """What every command needs: where the plan and the database are, and who is typing.
+
+    ``settings`` keeps each resolved setting with its source (option, environment, kjyd.toml,
+    default) for ``kjyd info``. The plan loads on first use.
+    """
 
     plan_path: Path
-    db_path: Path
+    db_path: str | Path
+    """An SQLite file, or a server URL kept as text until the store is opened."""
+    user: Optional[str] = None
+    """The configured 填报人 (KJYD_USER or kjyd.toml), used when a command gets no --by."""
+    settings: dict[str, "Setting"] = field(default_factory=dict, repr=False)
+    workspace: Optional[Path] = None
+    """The kjyd.toml in use, if one was found."""
     _plan: Optional["Plan"] = field(default=None, repr=False)
 
     @property
@@ -158,16 +170,38 @@ def state(ctx: typer.Context) -> AppState:
     return ctx.find_root().obj
 
 
+def _from_env(ctx: typer.Context, name: str) -> bool:
+    from typer._click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) == ParameterSource.ENVIRONMENT
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
     plan: Optional[Path] = typer.Option(
         None, "--plan", envvar=PLAN_ENV, show_envvar=True, metavar="文件",
-        help="计划文件（YAML）。默认：随程序安装的 2022 年科技工作要点。",
+        help="计划文件（YAML）。默认：kjyd.toml 中的 plan，否则为随程序安装的 2022 年科技工作要点。",
     ),
-    db: Optional[Path] = typer.Option(
+    db: Optional[str] = typer.Option(
         None, "--db", envvar=DB_ENV, show_envvar=True, metavar="文件",
-        help="进度数据库（SQLite）。默认：用户数据目录下的 kjyd/kjyd.db。",
+        help="进度数据库（SQLite 文件）。默认：kjyd.toml 中的 db，否则为用户数据目录下的 kjyd/kjyd.db。",
     ),
 ) -> None:
-    ctx.obj = AppState(plan_path=plan or bundled_plan(), db_path=db or default_db())
+    from kjyd import workspace
+
+    found = workspace.find_file()
+    ws = workspace.load(found) if found else None
+    env_user = os.environ.get(USER_ENV, "").strip() or None
+    settings = {
+        "plan": workspace.choose(plan, "--plan", PLAN_ENV, ws, "plan", bundled_plan(), _from_env(ctx, "plan")),
+        "db": workspace.choose(db, "--db", DB_ENV, ws, "db", default_db(), _from_env(ctx, "db")),
+        "user": workspace.choose(env_user, "", USER_ENV, ws, "user", None, True),
+    }
+    db_setting = settings["db"].value
+    if isinstance(db_setting, str) and "://" not in db_setting:
+        db_setting = Path(db_setting)
+    ctx.obj = AppState(
+        plan_path=Path(settings["plan"].value), db_path=db_setting, user=settings["user"].value,
+        settings=settings, workspace=found,
+    )

@@ -130,11 +130,11 @@ def parse_entry_number(text: str) -> int:
     return int(s)
 
 
-def current_user(by: str | None) -> str:
-    """Who is checking in: ``--by``, else ``KJYD_USER``, else the OS login name."""
+def current_user(by: str | None, configured: str | None = None) -> str:
+    """Who is checking in: ``--by``, else ``KJYD_USER``, else kjyd.toml's ``user``, else the OS login."""
     if by is not None and not by.strip():
         raise InputError("填报人（--by）不能为空")
-    for candidate in (by, os.environ.get(USER_ENV)):
+    for candidate in (by, os.environ.get(USER_ENV), configured):
         if candidate and candidate.strip():
             return candidate.strip()
     try:

@@ -99,7 +99,7 @@ def update_command(
     if number is not None:
         check_value(target, number)
     day, moved = checkin_date(plan, date_text)
-    who = current_user(by)
+    who = current_user(by, app_state.user)
 
     def check(final: float) -> None:
         if delta is not None:
@@ -171,7 +171,7 @@ def undo_command(
 
     app_state = state(ctx)
     plan = app_state.plan
-    who = current_user(by)
+    who = current_user(by, app_state.user)
     if number is not None and file is not None:
         raise InputError("编号和 --file 只能用其中一个")
     wanted = None if number is None else parse_entry_number(number)
