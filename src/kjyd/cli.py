@@ -9,6 +9,7 @@ from kjyd.commands import ledger_cmds  # noqa: F401
 from kjyd.commands import export_cmds  # noqa: F401
 from kjyd.commands import division_cmds  # noqa: F401
 from kjyd.commands import changes_cmds  # noqa: F401
+from kjyd.commands import report_cmds  # noqa: F401
 from kjyd.commands import demo_cmds  # noqa: F401
 from kjyd.commands import workspace_cmds  # noqa: F401
 

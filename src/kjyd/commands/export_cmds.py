@@ -95,6 +95,14 @@ def _format(fmt: str | None, out: Path | None) -> str:
     return fmt
 
 
+def destination(out: Path | None, name: str, force: bool, *, suffix: str) -> Path:
+    """:func:`_destination` for a command that writes one kind of file (``report``: .docx)."""
+    if out is not None and not out.is_dir() and not str(out).endswith(("/", os.sep)) \
+            and out.suffix.lower() != suffix:
+        raise InputError(f"文件名 {out.name} 应以 {suffix} 结尾")
+    return _destination(out, name, force)
+
+
 def _destination(out: Path | None, name: str, force: bool) -> Path:
     """The file to write: -o FILE, or the default name inside -o FOLDER / the current folder."""
     if out is None:

@@ -44,7 +44,8 @@ def changes_view(changes: Changes, width: int) -> Group:
         rows = []
         for change in changes.values:
             t = change.target
-            rows.append([t.label, t.name, format_number(change.before.value), format_number(change.after.value),
+            name = f"{plan.task(t.task).title}（工作进度）" if t.implicit and t.task else t.name
+            rows.append([t.label, name, format_number(change.before.value), format_number(change.after.value),
                          signed(change.delta), _percent(change.after.percent), _state(change.after.state)])
         old, new = ("上月末", "本月末") if changes.month else ("起始", "截止")
         columns = [Column("编号"), Column("目标", ratio=1, overflow="fold"), Column(old, align="right"),
