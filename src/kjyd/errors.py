@@ -33,3 +33,7 @@ class InputError(KjydError):
 
 class LedgerError(KjydError):
     """The progress database cannot be opened, read or written."""
+
+
+class NoticeError(KjydError):
+    """A notice given to ``kjyd draft`` cannot be read (missing, unsupported format, no text)."""

@@ -1,0 +1,43 @@
+"""``kjyd draft``: from a notice (通知) to a plan file that passes ``kjyd check``.
+
+Three steps, one module each: :mod:`.read` turns .txt/.docx/.html/.pdf into paragraphs;
+:mod:`.extract` (with :mod:`.targets`) finds the metadata, goals, sections, tasks and targets;
+:mod:`.write` renders plan YAML with a ``# 请核对：`` comment on every guess. All of it is rule-based
+and deterministic — the same notice always gives the same file, with no network and no model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kjyd.draft.extract import Draft, draft_from_text
+from kjyd.draft.read import read_notice
+from kjyd.draft.write import counts, render
+from kjyd.errors import NoticeError
+
+
+@dataclass
+class DraftResult:
+    draft: Draft
+    yaml_text: str
+    reviews: int
+
+
+def draft_notice(path: Path) -> DraftResult:
+    """Read the notice at ``path`` and draft its plan; raises :class:`NoticeError` when it has neither
+    tasks nor goals to track."""
+    return draft_text(read_notice(path), path.name)
+
+
+def draft_text(text: str, source_name: str) -> DraftResult:
+    draft = draft_from_text(text)
+    if not draft.tasks and not draft.headlines:
+        raise NoticeError(
+            f"{source_name}: 没有找到编号的任务（如 （一）、1.）或带数字的主要目标，无法生成计划草稿"
+        )
+    yaml_text, reviews = render(draft, source_name)
+    return DraftResult(draft, yaml_text, reviews)
+
+
+__all__ = ["DraftResult", "counts", "draft_notice", "draft_text"]

@@ -1,0 +1,224 @@
+"""A notice file (.txt, .docx, .html, .pdf) as plain text: one paragraph per line.
+
+Offices receive the notice as whatever the website or the mail gave them: a text file in UTF-8 or
+in GB18030 (GBK) from an older Windows machine, the Word document, the web page saved from the
+browser, or a PDF. Each reader returns the same thing — paragraphs as lines — so the extraction
+never knows which format it came from. Libraries are imported only here (``kjyd draft`` alone pays
+for them): charset-normalizer, python-docx, beautifulsoup4, pypdf.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from kjyd.errors import NoticeError
+
+SUPPORTED = "支持 .txt、.docx、.html/.htm 和 .pdf"
+_SAVE_AS = "请在 Word/WPS 中另存为 .docx 或 .txt 后再试"
+
+# Spaces that are not ASCII spaces (ideographic, no-break, thin…) and characters with no width.
+_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_notice(path: Path) -> str:
+    """The notice's text, paragraphs as lines, whitespace tidied; raises :class:`NoticeError`."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NoticeError(f"{path}: 找不到通知文件") from None
+    except IsADirectoryError:
+        raise NoticeError(f"{path}: 这是一个文件夹，不是通知文件") from None
+    except OSError as err:
+        raise NoticeError(f"{path}: 无法读取通知文件：{err.strerror}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        text = _docx(data, path)
+    elif suffix in (".html", ".htm", ".shtml", ".xhtml"):
+        text = _html(data)
+    elif suffix == ".pdf":
+        text = _pdf(data, path)
+    elif suffix in (".doc", ".wps", ".rtf", ".odt", ".ofd", ".xls", ".xlsx"):
+        raise NoticeError(f"{path}: 不能直接读取 {suffix} 文件；{_SAVE_AS}（{SUPPORTED}）")
+    else:
+        text = decode_text(data, path)
+    text = tidy(text)
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        raise NoticeError(f"{path}: 文件中没有中文文字，不像是一份通知（{SUPPORTED}）")
+    return text
+
+
+def tidy(text: str) -> str:
+    """One paragraph per line: unusual spaces become plain ones, runs of spaces shrink, blank lines go."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    lines = (re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """Decode a text file: a BOM or valid UTF-8 decides; else GB18030, the mainland's legacy superset.
+
+    charset-normalizer is asked only when neither fits (Big5, UTF-16 without a BOM): on a short
+    GB18030 text it can prefer Big5 (``新建5个`` comes out as ``陔膘5跺``), while a mainland notice
+    that is not UTF-8 is, in practice, GBK/GB18030 — and decoding strictly as GB18030 fails on
+    anything else. Among the GB18030 texts, a Big5 file decodes too but into rare characters; the
+    share of characters from the common GB2312 set tells them apart.
+    """
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _mostly_common_hanzi(text):
+        return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best)
+    if text is not None:
+        return text
+    raise NoticeError(f"{path}: 无法识别文件的文字编码；请用记事本或 WPS 另存为 UTF-8 编码的 .txt")
+
+
+def _mostly_common_hanzi(text: str) -> bool:
+    hanzi = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not hanzi:
+        return True
+    common = 0
+    for c in hanzi:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.9 * len(hanzi)
+
+
+def _docx(data: bytes, path: Path) -> str:
+    """Paragraphs and table cells in document order (a notice's 分工表 sits in a table)."""
+    import io
+    import zipfile
+
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as err:
+        raise NoticeError(f"{path}: 不是有效的 .docx 文件（{type(err).__name__}）；{_SAVE_AS}") from None
+    except Exception as err:  # python-docx raises its own package errors for a damaged file
+        raise NoticeError(f"{path}: 无法读取这个 Word 文件（{type(err).__name__}）；{_SAVE_AS}") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    if cell.text not in cells:  # a merged cell repeats in every row/column it spans
+                        cells.append(cell.text)
+                lines.append(" ".join(cells))
+    return "\n".join(lines)
+
+
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "nav", "header", "footer", "aside",
+              "form", "select", "button", "input", "svg", "head")
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+               "section", "article", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "center")
+
+
+def _html(data: bytes) -> str:
+    """A saved government web page: the page text without scripts, styles, menus and link lists.
+
+    Block elements become line breaks and inline ones (``<span>`` runs inside a paragraph) do not,
+    so a paragraph typeset in many spans stays one line. A list whose items are all links is a
+    menu, not content.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for menu in soup.find_all(("ul", "ol")):
+        items = menu.find_all("li")
+        if items and all(li.find("a") and li.get_text(strip=True) == li.find("a").get_text(strip=True)
+                         for li in items):
+            menu.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    text = soup.get_text("")
+    if title and title not in text:
+        text = title + "\n" + text
+    return text
+
+
+_MARKER = re.compile(
+    r"[一二三四五六七八九十]+[、，．.]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,3}[.．、](?!\d)|——|附件|主要目标"
+)
+
+
+def _pdf(data: bytes, path: Path) -> str:
+    """Text of a PDF with pypdf, lines that the page width broke joined back into paragraphs.
+
+    A scanned notice (images only) or a PDF whose fonts do not map back to characters gives no
+    Chinese text; that is said plainly instead of drafting from nothing.
+    """
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as err:
+        raise NoticeError(f"{path}: 无法读取这个 PDF（{type(err).__name__}）；{_SAVE_AS}") from None
+    lines = [line.strip() for page in pages for line in page.splitlines() if line.strip()]
+    hanzi = sum(1 for line in lines for c in line if "\u4e00" <= c <= "\u9fff")
+    visible = sum(1 for line in lines for c in line if not c.isspace())
+    if hanzi < 20 or hanzi < 0.3 * visible or "(cid:" in "".join(lines) or "\ufffd" in "".join(lines):
+        raise NoticeError(
+            f"{path}: 这个 PDF 读不出清晰的中文文字（可能是扫描件或字体未嵌入）；{_SAVE_AS}"
+        )
+    return "\n".join(_rejoin(lines))
+
+
+def _width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def _rejoin(lines: list[str]) -> list[str]:
+    """Join a line that fills the page width to the next one, unless the next starts a new item."""
+    widths = sorted(_width(line) for line in lines)
+    full = widths[int(len(widths) * 0.9)] if widths else 0
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        ended = out and out[-1].endswith(("。", "；", ";", "！", "？"))
+        short = _width(line) < 0.6 * full and not line.endswith(("。", "；", ";", "，", ","))
+        if joining and out and not _MARKER.match(line) and not (ended and short):
+            out[-1] += line
+        else:
+            out.append(line)
+        joining = _width(line) >= 0.85 * full and not line.endswith(("：", ":"))
+    return out
