@@ -39,6 +39,7 @@ def test_2022_draft_matches_the_hand_made_plan_field_by_field():
         if t.id in drafted and (_number(drafted[t.id].value), drafted[t.id].unit, drafted[t.id].comparator)
         == (_number(t.value), t.unit, t.comparator)
     ]
+    right_kinds = [t.id for t in expected if t.id in drafted and drafted[t.id].kind == t.kind]
     spurious = sorted(set(drafted) - {t.id for t in expected})
     right_quotes = [t.id for t in expected if t.id in drafted and drafted[t.id].quote == t.quote]
     right_names = [t.id for t in expected if t.id in drafted and drafted[t.id].name == t.name]
@@ -49,7 +50,7 @@ def test_2022_draft_matches_the_hand_made_plan_field_by_field():
     for i, (d, p) in enumerate(zip(draft.headlines, plan.headlines), 1):
         target = effective[i - 1]
         own_ok = (_number(d.found.value), d.found.unit) == (_number(target.value), target.unit)
-        comparator_ok = d.ref is not None or d.found.comparator == target.comparator
+        comparator_ok = d.ref is not None or (d.found.comparator, d.found.kind) == (target.comparator, target.kind)
         ref_ok = (d.ref or f"H{i}") == p.target_id
         headlines += own_ok and comparator_ok
         links += ref_ok
@@ -59,8 +60,9 @@ def test_2022_draft_matches_the_hand_made_plan_field_by_field():
         f"\n  部分 {sections}/{len(plan.sections)}（编号+标题）"
         f"\n  任务 {tasks}/{len(plan.tasks)}（编号+所属部分+标题+正文）"
         f"\n  任务目标 {len(right_targets)}/{len(expected)}（数值+单位+比较方式），多出 {len(spurious)} 个 {spurious}"
-        f"\n    其中引文一致 {len(right_quotes)}/{len(expected)}，名称一致 {len(right_names)}/{len(expected)}"
-        f"\n  主要目标 {headlines}/{len(plan.headlines)}（数值+单位+比较方式），引用一致 {links}/{len(plan.headlines)}"
+        f"\n    其中类型一致 {len(right_kinds)}/{len(expected)}，引文一致 {len(right_quotes)}/{len(expected)}，"
+        f"名称一致 {len(right_names)}/{len(expected)}"
+        f"\n  主要目标 {headlines}/{len(plan.headlines)}（数值+单位+比较方式+类型），引用一致 {links}/{len(plan.headlines)}"
     )
     assert draft.title == plan.title and draft.short_title == plan.short_title
     assert (draft.issuer, draft.document_number) == (plan.issuer, plan.document_number)
@@ -69,6 +71,7 @@ def test_2022_draft_matches_the_hand_made_plan_field_by_field():
     assert sections == len(plan.sections) == len(draft.sections) == 10
     assert tasks == len(plan.tasks) == len(draft.tasks) == 32
     assert len(right_targets) >= 24 and not spurious
+    assert len(right_kinds) >= 24
     assert headlines == len(draft.headlines) == 8
     assert links == 8
 

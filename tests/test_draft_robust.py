@@ -17,6 +17,7 @@ from tests.test_draft_quality import NOTICE_2022, needs_shared
 
 NOTICE = NOTICE_2022.read_text(encoding="utf-8") if NOTICE_2022.exists() else ""
 FIRST_TASK = NOTICE.find("(一)")
+FIRST_SECTION = NOTICE.find("一、加力加速")
 _WIDTH = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": "；", "%": "％",
                         "，": ",", "（": "(", "）": ")", "：": ":", "；": ";", "％": "%"})
 _DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -42,9 +43,16 @@ many = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 
 
 @many
-@given(cut=st.integers(min_value=max(FIRST_TASK, 0) + 3, max_value=max(len(NOTICE), 1)))
-def test_cut_off_anywhere_after_the_first_task(cut):
+@given(cut=st.integers(min_value=0, max_value=max(len(NOTICE), 1)))
+def test_cut_off_anywhere(cut):
     drafted_or_refused(NOTICE[:cut])
+
+
+def test_cut_off_before_the_first_section_keeps_the_goals_as_a_headline_only_plan():
+    result = draft_text(NOTICE[:FIRST_SECTION], "通知.txt")
+    plan = parse_plan(result.yaml_text, "草稿.yaml")
+    assert plan.tasks == () and len(plan.headlines) == 8
+    assert all(h.target_id.startswith("H") for h in plan.headlines)
 
 
 @many
@@ -55,7 +63,7 @@ def test_stray_spaces_anywhere(cut, seed):
     for _ in range(60):
         at = rng.randrange(len(chars))
         chars.insert(at, rng.choice([" ", "\u3000", "\u00a0", " \n"]))
-    drafted_or_refused("".join(chars)[: max(cut, FIRST_TASK + 3)])
+    drafted_or_refused("".join(chars)[:cut])
 
 
 @many

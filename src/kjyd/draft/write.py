@@ -20,27 +20,6 @@ from kjyd.draft.targets import Found
 REVIEW = "# 请核对："
 
 
-def _supports() -> dict[str, bool]:
-    """Which parts of the plan format the installed schema accepts (see FORMAT.md)."""
-    from typing import get_args
-
-    from kjyd import plan_schema
-
-    target_fields = plan_schema.TargetSpec.model_fields
-    plan_fields = plan_schema.PlanSpec.model_fields
-    comparators = set(get_args(plan_schema.Comparator))
-    return {
-        "kind": "kind" in target_fields,
-        "more_than": "more_than" in comparators,
-        "at_most": "at_most" in comparators,
-        "numbering": "numbering" in plan_fields,
-        "optional_metadata": not plan_fields["document_number"].is_required(),
-        "optional_sections": plan_fields["sections"].metadata == [] or not any(
-            getattr(m, "min_length", 0) for m in plan_fields["sections"].metadata
-        ),
-    }
-
-
 def scalar(value: str) -> str:
     """``value`` as a YAML scalar that reads back as exactly this string."""
     if value and value == value.strip() and "\n" not in value and value.isprintable():
@@ -79,7 +58,6 @@ class _Out:
 
 def render(draft: Draft, source_name: str) -> tuple[str, int]:
     """(YAML text, number of review comments)."""
-    can = _supports()
     out = _Out()
     out.add(f"# 计划草稿：由 kjyd draft 根据 {source_name} 生成。")
     out.add("# 标有“请核对”的地方是程序的推断：请对照原文逐条核对，改好后删去该注释。")
@@ -92,15 +70,12 @@ def render(draft: Draft, source_name: str) -> tuple[str, int]:
     if draft.short_title:
         out.review("", draft.notes.get("short_title", []))
         out.add(f"short_title: {scalar(draft.short_title)}")
-    elif not can["optional_metadata"]:
-        out.add(f"short_title: {scalar(draft.title)}")
-    _metadata(out, draft, can)
+    _metadata(out, draft)
     out.review("", draft.notes.get("period", []))
     out.add("period:")
     out.add(f"  start: {draft.start.isoformat()}")
     out.add(f"  end: {draft.end.isoformat()}")
-    if can["numbering"]:
-        out.add(f"numbering: {draft.numbering}   # 任务编号显示为 {'（十三）' if draft.numbering == 'chinese' else '13.'}")
+    out.add(f"numbering: {draft.numbering}   # 任务编号显示为 {'（十三）' if draft.numbering == 'chinese' else '13.'}")
     out.add("")
     if draft.goals_text:
         out.review("", draft.notes.get("goals_text", []))
@@ -111,16 +86,11 @@ def render(draft: Draft, source_name: str) -> tuple[str, int]:
         out.add("# 主要目标的量化指标。有 ref 的引用同一数字的任务目标（任务号.序号），进度取自该任务目标。")
         out.add("headlines:")
         for headline in draft.headlines:
-            _headline(out, headline, can)
+            _headline(out, headline)
         out.add("")
-    if draft.sections or not can["optional_sections"]:
+    if draft.sections:
         out.add("sections:")
-        sections = draft.sections or []
-        if not sections:
-            out.review("  ", ["原文没有“一、”这样的部分，暂把全部任务放在一个部分中"])
-            out.add("  - number: 1")
-            out.add("    title: 重点任务")
-        for section in sections:
+        for section in draft.sections:
             out.add(f"  - number: {section.number}   # {section.label}")
             out.add(f"    title: {scalar(section.title)}")
         out.add("")
@@ -133,9 +103,8 @@ def render(draft: Draft, source_name: str) -> tuple[str, int]:
             out.add("")
             out.review("  ", task.notes)
             out.add(f"  - number: {task.number}   # {task.label}")
-            section = task.section or (1 if not can["optional_sections"] else None)
-            if section is not None:
-                out.add(f"    section: {section}")
+            if task.section is not None:
+                out.add(f"    section: {task.section}")
             out.add(f"    title: {scalar(task.title)}")
             out.add(f"    text: {_block(task.text, '    ')}")
             out.add("    lead_divisions: []")
@@ -145,24 +114,16 @@ def render(draft: Draft, source_name: str) -> tuple[str, int]:
                 continue
             out.add("    targets:")
             for j, target in enumerate(task.targets, 1):
-                _target(out, target, f"{task.number}.{j}", "      ", can)
-    elif draft.sections:
-        out.add("tasks: []")
+                _target(out, target, f"{task.number}.{j}", "      ")
     return "\n".join(out.lines) + "\n", out.reviews
 
 
-def _metadata(out: _Out, draft: Draft, can: dict[str, bool]) -> None:
+def _metadata(out: _Out, draft: Draft) -> None:
     values = {
-        "issuer": draft.issuer,
-        "document_number": draft.document_number,
-        "issued": draft.issued.isoformat() if draft.issued else None,
-        "published": draft.published.isoformat() if draft.published else None,
-    }
-    fallback = {  # only while the installed schema still requires these fields
-        "issuer": "（待填）",
-        "document_number": "（无文号）",
-        "issued": (draft.published or draft.start).isoformat(),
-        "published": (draft.issued or draft.start).isoformat(),
+        "issuer": draft.issuer and scalar(draft.issuer),
+        "document_number": draft.document_number and scalar(draft.document_number),
+        "issued": draft.issued and draft.issued.isoformat(),
+        "published": draft.published and draft.published.isoformat(),
     }
     missing = {
         "issuer": "原文中没有找到发文单位",
@@ -171,52 +132,32 @@ def _metadata(out: _Out, draft: Draft, can: dict[str, bool]) -> None:
         "published": "原文中没有找到发布日期",
     }
     for key, value in values.items():
-        if value is not None:
+        if value:
             out.review("", draft.notes.get(key, []))
-            out.add(f"{key}: {value if key in ('issued', 'published') else scalar(value)}")
-        elif not can["optional_metadata"]:
-            out.review("", [f"{missing[key]}，此处为占位，请填写"])
-            out.add(f"{key}: {fallback[key] if key in ('issued', 'published') else scalar(fallback[key])}")
+            out.add(f"{key}: {value}")
         else:
             out.add(f"# {key}: {missing[key]}，可补填")
 
 
-def _comparator(found: Found, can: dict[str, bool], notes: list[str]) -> str:
-    comparator = found.comparator
-    if comparator in ("more_than", "at_most") and not can[comparator]:
-        notes.append(f"原文为 {comparator}，当前计划格式尚不支持，暂记为 "
-                     f"{'at_least' if comparator == 'more_than' else 'reach'}")
-        return "at_least" if comparator == "more_than" else "reach"
-    return comparator
-
-
-def _target_fields(out: _Out, found: Found, indent: str, can: dict[str, bool], notes: list[str]) -> None:
-    comparator = _comparator(found, can, notes)
+def _target_fields(out: _Out, found: Found, indent: str) -> None:
     out.add(f"{indent}value: {_number(found)}")
     out.add(f"{indent}unit: {scalar(found.unit)}")
-    out.add(f"{indent}comparator: {comparator}")
+    out.add(f"{indent}comparator: {found.comparator}")
     if found.kind != "flow":
-        if can["kind"]:
-            out.add(f"{indent}kind: {found.kind}")
-            if found.kind == "total":
-                out.add(f"{indent}baseline: 0   {REVIEW}期初（计划期开始时）的总数，原文未给出，请填写")
-                out.reviews += 1
-        else:
-            out.add(f"{indent}# kind: {found.kind}（当前计划格式尚不支持）")
+        out.add(f"{indent}kind: {found.kind}")
+    if found.kind == "total":
+        out.add(f"{indent}baseline: 0   {REVIEW}期初（计划期开始时）的总数，原文未给出，请填写")
+        out.reviews += 1
 
 
-def _target(out: _Out, found: Found, target_id: str, indent: str, can: dict[str, bool]) -> None:
-    notes = list(found.notes)
-    body: _Out = _Out()
-    _target_fields(body, found, indent + "  ", can, notes)
-    out.review(indent, notes)
+def _target(out: _Out, found: Found, target_id: str, indent: str) -> None:
+    out.review(indent, found.notes)
     out.add(f"{indent}- name: {scalar(found.name)}   # {target_id}")
-    out.lines += body.lines
-    out.reviews += body.reviews
+    _target_fields(out, found, indent + "  ")
     out.add(f"{indent}  quote: {scalar(found.quote)}")
 
 
-def _headline(out: _Out, headline: DraftTarget, can: dict[str, bool]) -> None:
+def _headline(out: _Out, headline: DraftTarget) -> None:
     found = headline.found
     if headline.ref:
         out.review("  ", headline.notes + [n for n in found.notes if n.startswith("原文“")])
@@ -224,14 +165,10 @@ def _headline(out: _Out, headline: DraftTarget, can: dict[str, bool]) -> None:
         out.add(f"    quote: {scalar(found.quote)}")
         out.add(f'    ref: "{headline.ref}"')
         return
-    notes = headline.notes + found.notes
-    body = _Out()
-    _target_fields(body, found, "    ", can, notes)
-    out.review("  ", notes)
+    out.review("  ", headline.notes + found.notes)
     out.add(f"  - name: {scalar(found.name)}")
     out.add(f"    quote: {scalar(found.quote)}")
-    out.lines += body.lines
-    out.reviews += body.reviews
+    _target_fields(out, found, "    ")
 
 
 def counts(draft: Draft) -> dict[str, int]:
