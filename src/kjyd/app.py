@@ -48,21 +48,53 @@ def _chinese_help(text: str) -> str:
         if mark in text:
             head, _, tail = text.partition(mark)
             close = tail.find("]")
+            head = head.rstrip() + (" " if head.rstrip()[-1:].isascii() and head.strip() else "")
             text = head + chinese + (tail[:close] + "］" + tail[close + 1:] if close >= 0 else tail)
     return text
 
 
 class _Formatter(_click.HelpFormatter):
+    """click's help layout, measured in terminal cells and broken by Chinese rules (see help_text)."""
+
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        from kjyd.help_text import cells, wrap
+
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
-        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+        args = re.sub(r"\{([^{}]+)\}", r"\1", args)  # typer writes a required argument as {目标}
+        head, _, rest = args.partition("[选项] ")
+        if not head and rest and not rest.startswith("命令"):
+            args = f"{rest} [选项]"  # kjyd update 目标 [选项]: what to type first comes first
+        start = f"{' ' * self.current_indent}{'用法：' if prefix is None else prefix}{prog} "
+        lines = wrap(args, self.width - cells(start))
+        self.write(start + f"\n{' ' * cells(start)}".join(lines) + "\n")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
     def section(self, name: str):
         return super().section(_HEADINGS.get(name, name))
 
-    def write_dl(self, rows, *args: Any, **kwargs: Any) -> None:
+    def write_text(self, text: str) -> None:
+        from kjyd.help_text import wrap_paragraphs
+
+        self.write(wrap_paragraphs(text, self.width, self.current_indent) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        from kjyd.help_text import cells, wrap
+
         rows = [(term, _chinese_help(text)) for term, text in rows]
-        super().write_dl(rows, *args, **kwargs)
+        first = min(max((cells(term) for term, _ in rows), default=0), col_max) + col_spacing
+        pad = " " * self.current_indent
+        room = max(self.width - self.current_indent - first, 20)
+        for term, text in rows:
+            lines = wrap(text, room) if text else []
+            if cells(term) <= first - col_spacing and lines:
+                self.write(f"{pad}{term}{' ' * (first - cells(term))}{lines[0]}\n")
+                lines = lines[1:]
+            else:
+                self.write(f"{pad}{term}\n")
+            for line in lines:
+                self.write(f"{pad}{' ' * first}{line}\n")
 
 
 class _Context(typer.Context):
@@ -129,6 +161,7 @@ app = typer.Typer(
     "示例：kjyd plan ｜ kjyd update 十三 --value 8 ｜ kjyd status ｜ kjyd export --month 2022-06",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -170,6 +203,14 @@ def state(ctx: typer.Context) -> AppState:
     return ctx.find_root().obj
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from kjyd import __version__
+
+        output.say(f"kjyd {__version__}")
+        raise typer.Exit()
+
+
 def _from_env(ctx: typer.Context, name: str) -> bool:
     from typer._click.core import ParameterSource
 
@@ -186,6 +227,10 @@ def _root(
     db: Optional[str] = typer.Option(
         None, "--db", envvar=DB_ENV, show_envvar=True, metavar="文件",
         help="进度数据库（SQLite 文件）。默认：kjyd.toml 中的 db，否则为用户数据目录下的 kjyd/kjyd.db。",
+    ),
+    version: bool = typer.Option(
+        False, "--version", "-V", is_eager=True, expose_value=False, callback=_show_version,
+        help="显示版本号并退出。",
     ),
 ) -> None:
     from kjyd import workspace

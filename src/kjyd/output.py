@@ -48,12 +48,29 @@ def say(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
+def _marked(word: str, colour: str) -> str:
+    """``错误：``/``提示：`` in colour (bold red / yellow) on a terminal; plain when piped or NO_COLOR.
+
+    Plain ANSI codes rather than rich: messages are printed by commands that never load rich.
+    """
+    plain = f"{word}："
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return plain
+    try:
+        if not sys.stderr.isatty():
+            return plain
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return plain
+    return f"\x1b[{colour}m{plain}\x1b[0m"
+
+
 def notice(text: str) -> None:
     """Something the user should know but that is not an error (a clamped date, a lower value)."""
-    sys.stderr.write(f"提示：{text}\n")
+    sys.stderr.write(f"{_marked('提示', '33')}{text}\n")
 
 
 def error(text: str) -> None:
     """One line per problem, prefixed so it stands out; the caller exits non-zero."""
+    mark = _marked("错误", "1;31")
     for line in text.splitlines() or [""]:
-        sys.stderr.write(f"错误：{line}\n")
+        sys.stderr.write(f"{mark}{line}\n")

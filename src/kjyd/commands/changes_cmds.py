@@ -68,7 +68,7 @@ def changes_command(
         None, "--month", metavar="年-月", help="哪个月与上月末比较，如 2022-07。默认：本月（限于计划期内）。"
     ),
     since: Optional[str] = typer.Option(
-        None, "--since", metavar="日期", help="改为与该日（YYYY-MM-DD）比较，直到今天（或计划期末日）。"
+        None, "--since", metavar="年-月-日", help="改为与该日比较（如 2022-06-15），直到今天（或计划期末日）。"
     ),
     tolerance: Optional[str] = typer.Option(
         None, "--tolerance", metavar="百分点", help="与序时进度相差多少个百分点以内算符合序时，默认 5。"

@@ -46,7 +46,7 @@ def _value_entries(ledger, plan_id: str, as_of: "date") -> dict[str, "Entry"]:
 def template_command(
     ctx: typer.Context,
     month: Optional[str] = typer.Option(
-        None, "--month", metavar="YYYY-MM", help="填报月份，默认为本月（限计划期内）。"
+        None, "--month", metavar="年-月", help="填报月份，默认为本月（限计划期内）。"
     ),
     folder: Path = typer.Option(
         Path("."), "-o", "--output", metavar="文件夹", show_default=False,
@@ -121,10 +121,10 @@ def collect_command(
     files: list[Path] = typer.Argument(..., metavar="文件...", help="处室交回的填报表（xlsx），可一次给多个。"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将要记录的内容，不做任何更改。"),
     day: Optional[str] = typer.Option(
-        None, "--date", metavar="YYYY-MM-DD", help="填报日期，默认为填报表所属月份的最后一天。"
+        None, "--date", metavar="年-月-日", help="填报日期，默认为填报表所属月份的最后一天。"
     ),
     month: Optional[str] = typer.Option(
-        None, "--month", metavar="YYYY-MM", help="只接受该月的填报表（防止收错月份）。"
+        None, "--month", metavar="年-月", help="只接受该月的填报表（防止收错月份）。"
     ),
 ) -> None:
     """收取处室填好的填报表，把填写的行记为填报（填报人为处室，日期为该月最后一天）。

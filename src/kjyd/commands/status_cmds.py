@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 STATE_CHOICES = ("已完成", "快于序时", "符合序时", "慢于序时", "未达标", "未完成", "未填报")
 BEHIND_STATES = ("慢于序时", "未达标", "未完成", "未填报")
 
-_AS_OF_HELP = "统计截止日期（YYYY-MM-DD），默认今天；超出计划期时按计划期首日或末日计算。"
+_AS_OF_HELP = "统计截止日期，如 2022-06-30；默认今天；超出计划期时按计划期首日或末日计算。"
 _JSON_HELP = "输出 JSON（字段见 README），供脚本使用。"
 
 
@@ -76,7 +76,7 @@ _TOLERANCE_HELP = "与序时进度相差多少个百分点以内算符合序时�
 @command("status")
 def status_command(
     ctx: typer.Context,
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help=_AS_OF_HELP),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="年-月-日", help=_AS_OF_HELP),
     section: Optional[str] = typer.Option(None, "--section", metavar="部分", help="只看某一部分，如 五。"),
     states: Optional[list[str]] = typer.Option(
         None, "--state", metavar="状态", help="只看某种状态的任务，可重复：已完成、快于序时、符合序时、慢于序时、未达标、未完成、未填报。"
@@ -90,7 +90,7 @@ def status_command(
         False, "--missing", help="改为列出各牵头处室在某月（--month）尚未填报的任务，用于催报。"
     ),
     month: Optional[str] = typer.Option(
-        None, "--month", metavar="YYYY-MM", help="与 --missing 一起用：查看哪个月，默认本月。"
+        None, "--month", metavar="年-月", help="与 --missing 一起用：查看哪个月，默认本月。"
     ),
 ) -> None:
     """查看推进情况：主要目标和各项任务的完成率、对照序时进度的状态、最近进展，以及一句可直接引用的汇总。
@@ -147,7 +147,7 @@ SHOW_HISTORY = 20
 def show_command(
     ctx: typer.Context,
     task: str = typer.Argument(..., metavar="任务", help="任务编号，如 十三、（十三）或 13；也可写其目标，如 十三.2。"),
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="日期", help=_AS_OF_HELP),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="年-月-日", help=_AS_OF_HELP),
     tolerance: Optional[str] = typer.Option(None, "--tolerance", metavar="百分点", help=_TOLERANCE_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
     show_all: bool = typer.Option(
