@@ -81,7 +81,10 @@ def test_template_protects_given_cells_and_validates_numbers(template):
     for letter in "GHIJ":
         assert ws[f"{letter}{row}"].protection.locked is False
         assert ws[f"{letter}{row}"].fill.fgColor.rgb.endswith("FFF2CC")
-    assert ws["G3"].value == "本月累计完成（请填写）" and ws["G3"].comment is not None
+    # flows and the level H2 on one sheet: the header is neutral, each row says what to fill
+    assert ws["G3"].value == "本月数值（请填写）" and ws["G3"].comment is not None
+    assert ws[f"C{row_of(template, 'H2')}"].value.endswith("\n填最新值")
+    assert ws[f"C{row}"].value == "技术合同成交额2500亿元"
     assert ws["A2"].value.startswith("填写说明")
     assert ws.column_dimensions["K"].hidden is True
     assert wb["_kjyd"].sheet_state == "hidden"
@@ -91,6 +94,7 @@ def test_template_protects_given_cells_and_validates_numbers(template):
     assert (count.type, count.operator, count.formula1) == ("decimal", "greaterThanOrEqual", "0")
     rate = rules[f"G{row_of(template, 'H2')}"]
     assert rate.type == "decimal" and float(rate.formula1) < 0
+    assert rate.promptTitle == "本月最新值" and count.promptTitle == "本月累计完成"
     progress = rules[f"G{row_of(template, '3.1')}"]
     assert (progress.formula1, progress.formula2) == ("0", "100")
 

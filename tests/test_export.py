@@ -232,9 +232,12 @@ def test_headline_sheet_and_chart(run, seeded, tmp_path):
     export(run)
     ws = openpyxl.load_workbook(tmp_path / XLSX)["主要目标"]
     assert [c.value for c in ws[2]] == [
-        "序号", "指标", "目标值", "单位", "累计完成", "完成率", "序时进度", "状态", "填报编号",
+        # 当前值, not 累计完成: H2 (研发经费投入增长) is a level, reported as its latest estimate
+        "序号", "指标", "目标值", "单位", "当前值", "完成率", "序时进度", "状态", "填报编号",
     ]
     body = list(ws.iter_rows(min_row=3, max_row=10, values_only=True))
+    assert body[1][6] == "不适用" and body[1][1].startswith("全社会研发经费投入增长\n")
+    assert body[0][6] == pytest.approx(body[4][6]) and body[0][6] > 0  # flows: the calendar's 序时
     assert len(body) == 8 and ws.cell(11, 1).value is None
     assert body[0][1:6] == ("总窗口完成科技成果转化并注册公司", 200, "个", 180, pytest.approx(0.9))
     assert body[4][4] == 1100 and body[4][8] == "十三.5"

@@ -275,6 +275,10 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
     for index, (header, _width) in enumerate(layout.COLUMNS, 1):
         cell = sheet.cell(layout.HEADER_ROW, index)
         wanted = f"{header}（请填写）" if cell.column_letter in layout.FILL_COLUMNS else header
+        if cell.column_letter == layout.VALUE_COLUMN and _text(cell.value) in {
+            f"{h}（请填写）" for h in layout.VALUE_HEADERS
+        }:
+            continue  # named for the sheet's kinds (本月累计完成 / 本月当前总数 / 本月最新值 / 本月数值)
         if _text(cell.value) != wanted:
             result.problems.append(
                 f"{where}!{cell.coordinate}: 表头应为 “{wanted}”，而不是 {quoted(_text(cell.value))}（列被调换或删除？）"

@@ -18,6 +18,7 @@ growth rate: its latest estimate, never paced).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,12 @@ KIND_LABELS = {"flow": "累计完成", "total": "当前总数", "level": "最新
 """What a check-in of each kind is: the word for the value column (status, template, collect)."""
 
 NUMBERINGS = ("chinese", "arabic")
+
+
+def value_label(targets: Iterable["Target"]) -> str:
+    """The value column's word for these targets: their kind's (累计完成…) if all share one, else 当前值."""
+    labels = {t.value_label for t in targets}
+    return labels.pop() if len(labels) == 1 else "当前值"
 
 # For each comparator, (word in the quote, how the goal is then written): the first word found in
 # the quote wins, so 培训200人次以上 is shown 200人次以上 and 控制在5%以内 is shown 控制在5%以内.
@@ -124,6 +131,23 @@ class Target:
         """The figure as the notice words it: 不少于200个, 超过2200亿元, 10个左右, 控制在5%以内,
         2500亿元 (``reach`` + figure for 达到)."""
         return goal_words(self.comparator, f"{format_number(self.value)}{self.unit}", self.quote, reach)
+
+    def notes(self, *, level: bool = True) -> str:
+        """What a reader needs besides the wording: 期初7000家 (total), 填最新值 (a level, unless
+        ``level=False``), the nodes. Empty for a plain flow."""
+        parts = []
+        if self.kind == "total" and self.baseline is not None:
+            parts.append(f"期初{format_number(self.baseline)}{self.unit}")
+        if self.kind == "level" and level:
+            parts.append("填最新值，不按序时进度评价")
+        if self.milestones:
+            parts.append(self.milestone_text())
+        return "；".join(parts)
+
+    def described(self) -> str:
+        """The wording, and on a second line its :meth:`notes` — for spreadsheet cells."""
+        notes = self.notes()
+        return f"{self.wording()}\n{notes}" if notes else self.wording()
 
     def milestone_text(self) -> str:
         """节点：6月底 300家，9月底 800家 — empty without milestones."""

@@ -51,6 +51,6 @@ def check_command(
     output.say(
         f"检查通过：{path}\n"
         f"{plan.heading}，计划期 {plan.start} 至 {plan.end}；"
-        f"{len(plan.sections)}个部分、{len(plan.tasks)}项任务、{quantitative}个量化目标、"
-        f"{len(plan.headlines)}项主要目标。"
+        + (f"{len(plan.sections)}个部分、" if plan.sections else "")
+        + f"{len(plan.tasks)}项任务、{quantitative}个量化目标、{len(plan.headlines)}项主要目标。"
     )

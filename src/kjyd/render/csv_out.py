@@ -39,17 +39,17 @@ def write_csv(stream: BinaryIO, report: Report, month_entries: Iterable[Entry]) 
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow(CSV_HEADERS)
-    expected = _number(report.expected_percent, 1)
     for item in progress_tasks(report, month_entries):
         task = item.row.task
         for target_row in item.row.targets:
             target = target_row.target
             texts = [
-                task.label, target.label, item.section, task.title, task.text, target.wording(),
+                task.label, target.label, item.section, task.title, task.text, target.described(),
             ]
             writer.writerow([
                 *map(csv_text, texts),
-                _number(target_row.value), csv_text(target.unit), _number(target_row.percent, 1), expected,
+                _number(target_row.value), csv_text(target.unit), _number(target_row.percent, 1),
+                _number(target_row.expected_percent, 1),
                 *map(csv_text, (target_row.state, item.progress, item.problems, item.next_steps,
                                 "、".join(task.lead_divisions), "、".join(task.support_divisions))),
                 item.row.last_date.isoformat() if item.row.last_date else "",

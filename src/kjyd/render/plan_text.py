@@ -17,7 +17,13 @@ def _pad(text: str, width: int) -> str:
 def _target_line(target, indent: str) -> str:
     if target.implicit:
         return f"{indent}{_pad(target.label, 12)}{target.name} 100%（定性任务，按工作进度填报）"
-    return f"{indent}{_pad(target.label, 12)}{target.name} {target.goal(reach='达到')}"
+    return f"{indent}{_pad(target.label, 12)}{target.name} {_goal(target)}"
+
+
+def _goal(target) -> str:
+    """达到8700家（期初7000家；节点：6月底 300家）; a level says it is judged on its latest value."""
+    notes = target.notes()
+    return f"{target.goal(reach='达到')}（{notes}）" if notes else target.goal(reach="达到")
 
 
 def plan_lines(plan: Plan) -> Iterator[str]:
@@ -26,7 +32,7 @@ def plan_lines(plan: Plan) -> Iterator[str]:
     yield ""
     yield "主要目标（与任务目标相同的，填报该任务目标即同时更新主要目标）"
     for headline, target in zip(plan.headlines, plan.headline_targets()):
-        yield f"  H{headline.position:<3}{headline.name} {target.goal(reach='达到')}  → 填报编号 {target.label}"
+        yield f"  H{headline.position:<3}{headline.name} {_goal(target)}  → 填报编号 {target.label}"
     for heading, tasks in plan.groups():
         yield ""
         if heading:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
-from kjyd.plan import Target, Task
+from kjyd.plan import Target, Task, value_label
 
 FORMAT = "kjyd-template/1"
 SHEET = "填报表"
@@ -40,6 +40,9 @@ COLUMNS = (
     ("下一步计划", 30),
     ("目标标识", 10),
 )
+VALUE_HEADERS = ("本月累计完成", "本月当前总数", "本月最新值", "本月数值")
+"""The value column's header (G3) names what to fill for the sheet's kinds (see :func:`value_header`);
+:data:`COLUMNS` carries the first, and collect accepts any of them."""
 VALUE_COLUMN, NOTE_COLUMN, PROBLEMS_COLUMN, NEXT_COLUMN = "G", "H", "I", "J"
 FILL_COLUMNS = (VALUE_COLUMN, NOTE_COLUMN, PROBLEMS_COLUMN, NEXT_COLUMN)
 ID_COLUMN = "K"
@@ -50,11 +53,26 @@ META_KEYS = ("format", "plan_id", "month", "division", "targets")
 """Rows of the hidden sheet, column A = key, column B = value, from row 2."""
 
 NOTE = (
-    "填写说明：只填黄色列（本月累计完成、本月进展、存在问题、下一步计划）。"
-    "“本月累计完成”填截至本月底的年度累计数，单位见“单位”列，只填数字（可写 1200、1,200 或 1.3万）；"
+    "填写说明：只填黄色列（{value}、本月进展、存在问题、下一步计划）。"
+    "数值列：累计完成类填截至本月底的本期累计数，总数类填本月底的当前总数，比率、增长率等填最新值"
+    "（“目标”列已注明）；单位见“单位”列，只填数字（可写 1200、1,200 或 1.3万）；"
     "增长率类目标可填负数；定性任务按工作进度填 0–100。本月没有进展的行整行留空。"
     "其他单元格已保护（无密码）；请勿增删行、列或工作表，勿改工作表名称。"
 )
+
+_FILL_HINT = {"total": "填当前总数", "level": "填最新值"}
+
+
+def value_header(targets: list[Target]) -> str:
+    """本月累计完成 / 本月当前总数 / 本月最新值 when every row is of one kind, else 本月数值."""
+    label = value_label(targets)
+    return f"本月{label}" if label != "当前值" else VALUE_HEADERS[-1]
+
+
+def target_text(target: Target) -> str:
+    """The 目标 cell: the wording, then what to fill for a total or a level, the start and the nodes."""
+    extra = "；".join(filter(None, (_FILL_HINT.get(target.kind, ""), target.notes(level=False))))
+    return f"{target.wording()}\n{extra}" if extra else target.wording()
 
 FILL_COLOUR = "FFF2CC"
 GIVEN_COLOUR = "F2F2F2"
@@ -122,13 +140,15 @@ def write_template(
     text(ws["A1"], title)
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A{TITLE_ROW}:{LAST_COLUMN}{TITLE_ROW}")
-    text(ws[f"A{NOTE_ROW}"], NOTE)
+    header_of_values = value_header([row.target for row in rows])
+    text(ws[f"A{NOTE_ROW}"], NOTE.format(value=header_of_values))
     ws[f"A{NOTE_ROW}"].alignment = Alignment(wrap_text=True, vertical="center")
     ws[f"A{NOTE_ROW}"].font = Font(color="C00000")
     ws.merge_cells(f"A{NOTE_ROW}:{LAST_COLUMN}{NOTE_ROW}")
     ws.row_dimensions[NOTE_ROW].height = 48
 
     for index, (header, width) in enumerate(COLUMNS, 1):
+        header = header_of_values if header == VALUE_HEADERS[0] else header
         cell = text(ws.cell(HEADER_ROW, index), header)
         letter = cell.column_letter
         cell.font = Font(bold=True)
@@ -145,14 +165,14 @@ def write_template(
     ws.column_dimensions[ID_COLUMN].hidden = True
     ws.freeze_panes = f"A{FIRST_ROW}"
 
-    validations: dict[tuple[str, str] | None, DataValidation] = {}
+    validations: dict[tuple[tuple[str, str] | None, str], DataValidation] = {}
     for offset, row in enumerate(rows):
         r = FIRST_ROW + offset
         target = row.target
         values = (
             target.label,
             _task_text(row),
-            target.wording(),
+            target_text(target),
             target.unit,
             row.last_value,
             row.last_date,
@@ -181,10 +201,10 @@ def write_template(
         ws[f"{VALUE_COLUMN}{r}"].number_format = "General"  # shows what was typed, 8 not "8."
         text(ws[f"{ID_COLUMN}{r}"], target.id)
 
-        bounds = _bounds(target)
-        if bounds not in validations:
-            validations[bounds] = _validation(DataValidation, bounds)
-        validations[bounds].add(f"{VALUE_COLUMN}{r}")
+        key = (_bounds(target), target.kind)
+        if key not in validations:
+            validations[key] = _validation(DataValidation, *key)
+        validations[key].add(f"{VALUE_COLUMN}{r}")
     for validation in validations.values():
         ws.add_data_validation(validation)
 
@@ -224,23 +244,24 @@ def _last_value_format(value: float | None) -> str:
     return "#,##0" if value is None or float(value).is_integer() else "#,##0.0###"
 
 
-def _validation(cls, bounds: tuple[str, str] | None):
+def _validation(cls, bounds: tuple[str, str] | None, kind: str):
     """Excel warns (but lets the user go on) on a non-number; collect does the strict check."""
     if bounds is None:
         validation = cls(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
-        prompt = "填数字（增长率可为负数）"
+        prompt = "填最新值（增长率可为负数）" if kind == "level" else "填数字（增长率可为负数）"
     elif bounds[1]:
         validation = cls(type="decimal", operator="between", formula1=bounds[0], formula2=bounds[1])
         prompt = "填 0 到 100 之间的数字（工作进度%）"
     else:
         validation = cls(type="decimal", operator="greaterThanOrEqual", formula1=bounds[0])
-        prompt = "填不小于 0 的数字（截至本月底的年度累计数）"
+        prompt = ("填不小于 0 的数字（本月底的当前总数）" if kind == "total"
+                  else "填不小于 0 的数字（截至本月底的本期累计数）")
     validation.errorStyle = "warning"
     validation.showErrorMessage = True
     validation.errorTitle = "请填数字"
     validation.error = prompt
     validation.showInputMessage = True
-    validation.promptTitle = "本月累计完成"
+    validation.promptTitle = {"total": "本月当前总数", "level": "本月最新值"}.get(kind, "本月累计完成")
     validation.prompt = prompt
     return validation
 

@@ -17,7 +17,7 @@ from rich.console import Group
 from rich.text import Text
 
 from kjyd.output import STATE_STYLES
-from kjyd.plan import Plan, Target, format_number
+from kjyd.plan import Plan, Target, format_number, value_label
 from kjyd.render.columns import Cell, Column, Lines, layout
 from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow
 from kjyd.values import one_line
@@ -104,12 +104,14 @@ def headline_table(report: Report, rows: Sequence[tuple[int, TargetRow]], width:
     columns = [Column(), Column("主要目标", ratio=3, overflow="fold")]
     if not narrow:
         columns.append(Column("目标", ratio=1, overflow="fold"))
-    columns += [Column("累计完成", align="right"), *_fixed_columns(narrow, updated=False)]
+    columns += [Column(value_label(row.target for _, row in rows), align="right"),
+                *_fixed_columns(narrow, updated=False)]
     cells = []
     for position, row in rows:
         name = report.plan.headlines[position - 1].name
         value = "—" if row.value is None else f"{format_number(row.value)}{row.target.unit}"
-        text = [name, amount(row.target)] if not narrow else [f"{name}\n{amount(row.target)}"]
+        goal = "\n".join(filter(None, (amount(row.target), _notes(row))))
+        text = [name, goal] if not narrow else [f"{name}\n{goal}"]
         cells.append([f"H{position}", *text, value, _bar(row.percent, row.state, narrow), _state(row.state)])
     return layout(columns, cells, width, title="主要目标")
 
@@ -136,9 +138,18 @@ def _task_columns(narrow: bool, label_width: int) -> list[Column]:
 
 
 def _target_cell(row: TargetRow) -> str:
+    """新增高新技术企业 400/1500家, with a second line for a total's start, a level or the nodes."""
     t = row.target
     value = "—" if row.value is None else format_number(row.value)
-    return f"{t.name} {value}/{format_number(t.value)}{t.unit}"
+    return "\n".join(filter(None, (f"{t.name} {value}/{format_number(t.value)}{t.unit}", _notes(row))))
+
+
+def _notes(row: TargetRow) -> str:
+    """The target's notes (期初…；节点：…) and, where it has nodes, its own 序时进度 today."""
+    notes = row.target.notes(level=False)  # the state (已完成/未达标) already says it is not paced
+    if row.target.milestones and row.expected_percent is not None:
+        notes += f"（序时 {row.expected_percent:.1f}%）"
+    return notes
 
 
 def _add(rows: list[list[Cell]], narrow: bool, label: str, cell: Cell, percent: float | None, state: str,
@@ -191,13 +202,17 @@ def status_view(report: Report, tasks: Sequence[TaskRow], headlines: Sequence[tu
 
 def _targets_table(detail: TaskDetail, width: int) -> list[Text]:
     narrow = width < NARROW
-    columns = [Column("编号"), Column("目标", ratio=1, overflow="fold"), Column("累计完成", align="right"),
-               *_fixed_columns(narrow, updated=not narrow)]
+    targets = detail.row.targets
+    columns = [Column("编号"), Column("目标", ratio=1, overflow="fold"),
+               Column(value_label(row.target for row in targets), align="right"),
+               Column("序时", align="right"), *_fixed_columns(narrow, updated=not narrow)]
     rows = []
-    for row in detail.row.targets:
+    for row in targets:
         t = row.target
         value = "—" if row.value is None else f"{format_number(row.value)}{t.unit}"
-        cells = [t.label, f"{t.name} {amount(t)}", value, _bar(row.percent, row.state, narrow), _state(row.state)]
+        expected = "—" if row.expected_percent is None else f"{row.expected_percent:.0f}%"
+        goal = "\n".join(filter(None, (f"{t.name} {amount(t)}", _notes(row))))
+        cells = [t.label, goal, value, expected, _bar(row.percent, row.state, narrow), _state(row.state)]
         rows.append(cells if narrow else [*cells, _date(row.last_date)])
     return layout(columns, rows, width, title="目标")
 

@@ -25,6 +25,7 @@ from kjyd.entries import Entry
 from kjyd.render import xlsx_style as st
 from kjyd.render.xlsx_history import record_sheet, trend_sheet
 from kjyd.render.xlsx_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask, progress_tasks
+from kjyd.plan import Target, value_label
 from kjyd.report import Report, TargetRow
 
 SHEETS = ("推进情况", "主要目标", "月度走势", "填报记录")
@@ -91,13 +92,14 @@ def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entrie
     st.title_row(
         ws, 2, f"序时进度：{report.expected_percent:.1f}%。{report.summary}", columns, size=11
     )
-    st.header_row(ws, looks, 3, PROGRESS_HEADERS)
+    task_targets = [t for task in report.plan.tasks for t in task.targets]
+    st.header_row(ws, looks, 3, _value_header(PROGRESS_HEADERS, task_targets))
     row = 4
     sections: dict[str, list[int]] = {}
     blocks = []
     for item in progress_tasks(report, month_entries):
         first, row = row, row + len(item.row.targets)
-        _task_rows(ws, looks, item, first, row - 1, report.expected_percent, changes)
+        _task_rows(ws, looks, item, first, row - 1, changes)
         sections.setdefault(item.section, []).extend(range(first, row))
         blocks.append((first, row - 1))
     for heading, rows in sections.items():
@@ -108,6 +110,11 @@ def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entrie
     ws.freeze_panes = "D4"
     st.page_setup(ws, "3:3", columns, row - 1, 3)
     st.keep_together(ws, blocks, widths, 4, 3)
+
+
+def _value_header(headers: tuple[str, ...], targets: list[Target]) -> list[str]:
+    """累计完成 renamed for the kinds present: 当前总数 / 最新值 when all are such, else 当前值."""
+    return [value_label(targets) if h == "累计完成" else h for h in headers]
 
 
 def _progress_widths(report: Report) -> list[float]:
@@ -123,7 +130,7 @@ def _progress_widths(report: Report) -> list[float]:
 
 
 def _task_rows(ws: Worksheet, looks: st.Looks, item: ProgressTask, first: int, last: int,
-               expected: float, changes: Changes | None) -> None:
+               changes: Changes | None) -> None:
     task = item.row.task
     task_cells = {
         "序号": task.label,
@@ -141,7 +148,7 @@ def _task_rows(ws: Worksheet, looks: st.Looks, item: ProgressTask, first: int, l
         if name not in TARGET_COLUMNS
     }
     for row, target_row in enumerate(item.row.targets, start=first):
-        _target_cells(ws, looks, row, target_row, expected)
+        _target_cells(ws, looks, row, target_row)
         since_last_month(ws, looks, row, _COL["较上月"], target_row, changes)
         for column, look in task_looks.items():  # the task's cells, merged below: bordered alike
             st.put(ws, row, column, None, look)
@@ -164,14 +171,14 @@ _PROGRESS_CENTRED = frozenset(
 )
 
 
-def _target_cells(ws: Worksheet, looks: st.Looks, row: int, target_row: TargetRow,
-                  expected: float) -> None:
+def _target_cells(ws: Worksheet, looks: st.Looks, row: int, target_row: TargetRow) -> None:
+    """量化目标 (with 期初/节点 on a second line), value, 完成率, the target's own 序时进度, state."""
     target = target_row.target
-    st.put_text(ws, row, _COL["量化目标"], target.wording(), looks.body())
+    st.put_text(ws, row, _COL["量化目标"], target.described(), looks.body())
     st.put(ws, row, _COL["累计完成"], target_row.value,
            looks.body(fmt=st.number_format(target.unit, target_row.value)))
     _percent(ws, looks, row, _COL["完成率"], target_row.percent)
-    _percent(ws, looks, row, _COL["序时进度"], expected)
+    expected(ws, looks, row, _COL["序时进度"], target_row)
     st.put(ws, row, _COL["进度状态"], target_row.state, looks.state(target_row.state))
 
 
@@ -190,6 +197,14 @@ def since_last_month(ws: Worksheet, looks: st.Looks, row: int, column: int, targ
     delta = 0 if change is None else change.delta
     digits = "#,##0" if float(delta).is_integer() else "#,##0.0#"
     st.put(ws, row, column, delta, looks.body(centred=True, fmt=f"+{digits};-{digits};0"))
+
+
+def expected(ws: Worksheet, looks: st.Looks, row: int, column: int, target_row: TargetRow) -> None:
+    """The target's own 序时进度 (its nodes' curve); 不适用 for a level, which is never paced."""
+    if target_row.expected_percent is None:
+        st.put_text(ws, row, column, "不适用", looks.body(centred=True))
+    else:
+        _percent(ws, looks, row, column, target_row.expected_percent)
 
 
 def _percent(ws: Worksheet, looks: st.Looks, row: int, column: int, percent: float | None) -> None:
@@ -237,21 +252,22 @@ HEADLINE_WIDTHS = [6, 34, 10, 8, 12, 10, 10, 10, 10]
 def _headline_sheet(ws: Worksheet, looks: st.Looks, report: Report) -> None:
     columns = len(HEADLINE_HEADERS)
     st.title_row(ws, 1, f"{report.plan.short_title}主要目标完成情况（{as_of_text(report)}）", columns)
-    st.header_row(ws, looks, 2, HEADLINE_HEADERS)
+    st.header_row(ws, looks, 2, _value_header(HEADLINE_HEADERS, [r.target for r in report.headlines]))
     centred = looks.body(centred=True)
     for index, (headline, target_row) in enumerate(zip(report.plan.headlines, report.headlines)):
         row = 3 + index
         target = target_row.target
         st.put(ws, row, 1, index + 1, centred)
-        st.put_text(ws, row, 2, headline.name, looks.body())
+        notes = target.notes()
+        st.put_text(ws, row, 2, f"{headline.name}\n{notes}" if notes else headline.name, looks.body())
         st.put(ws, row, 3, target.value, looks.body(True, st.number_format("", target.value)))
         st.put(ws, row, 4, target.unit, centred)
         st.put(ws, row, 5, target_row.value, looks.body(True, st.number_format("", target_row.value)))
         _percent(ws, looks, row, 6, target_row.percent)
-        _percent(ws, looks, row, 7, report.expected_percent)
+        expected(ws, looks, row, 7, target_row)
         st.put(ws, row, 8, target_row.state, looks.state(target_row.state))
         st.put(ws, row, 9, target.label, centred)
-        ws.row_dimensions[row].height = st.height_for(1)
+        ws.row_dimensions[row].height = st.height_for(st.lines_needed(ws.cell(row, 2).value, HEADLINE_WIDTHS[1]))
     last = 2 + len(report.headlines)
     st.widths(ws, HEADLINE_WIDTHS)
     ws.freeze_panes = "A3"
