@@ -63,3 +63,15 @@ def run():
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def demo(run, tmp_path, monkeypatch):
+    """The demo half-year (``kjyd demo --db``) as the test's database; today 2022-07-10, in tmp_path."""
+    db = tmp_path / "demo.db"
+    result = run("demo", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("KJYD_DB", str(db))
+    monkeypatch.setenv("KJYD_TODAY", "2022-07-10")
+    monkeypatch.chdir(tmp_path)
+    return db

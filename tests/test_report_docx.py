@@ -25,17 +25,6 @@ def ok(result):
 
 
 @pytest.fixture
-def demo(run, tmp_path, monkeypatch):
-    """The demo half-year (office13b's ``kjyd demo``) in the test's database, today 2022-07-10."""
-    db = tmp_path / "demo.db"
-    ok(run("demo", "--db", str(db)))
-    monkeypatch.setenv("KJYD_DB", str(db))
-    monkeypatch.setenv("KJYD_TODAY", "2022-07-10")
-    monkeypatch.chdir(tmp_path)
-    return db
-
-
-@pytest.fixture
 def june(run, demo, tmp_path):
     ok(run("report", "--month", "2022-06"))
     return docx.Document(str(tmp_path / "2022年科技工作要点推进情况报告_2022-06.docx"))

@@ -25,12 +25,10 @@ from kjyd.changes import Changes
 from kjyd.entries import Entry
 from kjyd.periods import at_end, long_date, period_name, target_word, whole_period
 from kjyd.plan import Plan, Target, format_number
+from kjyd.progress import BEHIND, NOT_MET as UNMET, UNFINISHED, UNREPORTED
 from kjyd.report import Report, TargetRow, TaskRow
 
-UNMET, UNFINISHED = "未达标", "未完成"
-"""States added by the plan model (issue #10); named here so wording works before and after."""
-
-PROBLEM_STATES = ("慢于序时", UNMET, UNFINISHED, "未填报")
+PROBLEM_STATES = (BEHIND, UNMET, UNFINISHED, UNREPORTED)
 
 HEADINGS = ("一、总体进展情况", "二、重点任务推进情况", "三、存在的问题", "四、下一步工作安排")
 
@@ -93,11 +91,6 @@ def _delta(changes: Changes, row: TargetRow) -> str:
     return f"+{format_number(change.delta)}" if change.delta > 0 else format_number(change.delta)
 
 
-def _kind(target: Target) -> str:
-    """flow / total / level (issue #10); before kinds existed, a growth rate (%) read as a level."""
-    return getattr(target, "kind", None) or ("level" if target.is_rate else "flow")
-
-
 def _name(plan: Plan, target: Target) -> str:
     """A target's name in prose; a qualitative task's progress target is named by its task."""
     if target.implicit and target.task is not None:
@@ -110,15 +103,16 @@ def headline_sentence(plan: Plan, name: str, row: TargetRow, changes: Changes) -
     target, whole = row.target, at_end(plan, changes.until)
     if row.value is None:
         return f"{name}尚未填报数据"
-    if _kind(target) == "level":
+    if target.kind == "level":
         met = "已达到" if row.state == "已完成" else "未达到"
         text = f"{name}为{_amount(row.value, target.unit)}，{met}{target.goal(reach='')}的目标"
     else:
-        text = (f"{name}完成{_amount(row.value, target.unit)}，"
+        verb = "达到" if target.kind == "total" else "完成"  # a stock stands at, a flow is done
+        text = (f"{name}{verb}{_amount(row.value, target.unit)}，"
                 f"完成{'全年' if whole and target_word(plan) == '年度目标' else target_word(plan)}的{_percent(row.percent)}")
         text += f"，{state_phrase(plan, row.state, whole)}"
     change = changes.value_change(target.id)
-    if change is not None and change.delta and _kind(target) != "level":
+    if change is not None and change.delta and target.kind != "level":
         word = "增加" if change.delta > 0 else "减少"
         text += f"，较上月{word}{_amount(abs(change.delta), target.unit)}"
     return text
@@ -230,7 +224,7 @@ def _problems(report: Report, month_entries: Iterable[Entry]) -> Part:
         return _lead(len(paragraphs) + 1)
 
     for state, sentence in (
-        ("慢于序时", "部分目标慢于序时进度"),
+        (BEHIND, "部分目标慢于序时进度"),
         (UNFINISHED, f"部分目标未完成{whole_period(plan)}任务"),
         (UNMET, "部分目标未达到要求"),
     ):
@@ -238,7 +232,7 @@ def _problems(report: Report, month_entries: Iterable[Entry]) -> Part:
         if rows:
             items = "、".join(_name(plan, r.target) for r in rows)
             paragraphs.append(f"{lead()}{sentence}。共{len(rows)}项（{_span(rows)}"
-                              f"{f'，序时进度{report.expected_percent:.1f}%' if state == '慢于序时' else ''}）"
+                              f"{f'，序时进度{report.expected_percent:.1f}%' if state == BEHIND else ''}）"
                               f"：{items}。")
     unreported = by_state.get("未填报", [])
     if unreported:

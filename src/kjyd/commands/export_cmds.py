@@ -42,10 +42,16 @@ def export_command(
         None, "--tolerance", metavar="百分点",
         help="与序时进度相差不超过多少个百分点算“符合序时”，默认 5。",
     ),
+    brief: bool = typer.Option(
+        False, "--brief",
+        help="导出报送版（2—3 页 A4：只列任务名称、每项任务最新进展、较上月，10 号字不缩放打印，无填报记录）。",
+    ),
 ) -> None:
     """导出月度推进情况表（xlsx：推进情况、主要目标、月度走势、填报记录四个工作表），可直接打印报送。
 
-    示例：kjyd export --month 2022-06
+    加 --brief 导出报送版：推进情况、主要目标两个工作表，2—3 页 A4。
+
+    示例：kjyd export --month 2022-06 ｜ kjyd export --month 2022-06 --brief
     """
     from kjyd.clock import today
     from kjyd.divisions import default_month, month_in_plan, safe_filename
@@ -59,8 +65,11 @@ def export_command(
     month = month_in_plan(plan, month) if month else default_month(plan, today())
     tolerance = parse_tolerance(tolerance)
     fmt = _format(fmt, out)
+    if brief and fmt != "xlsx":
+        raise InputError("报送版（--brief）只有 xlsx 格式")
     as_of = min(month_bounds(month)[1], plan.end)
-    name = f"{safe_filename(plan.short_title)}推进情况表_{month}.{fmt}"  # short_title: ../../x
+    kind = "推进情况表_报送版" if brief else "推进情况表"
+    name = f"{safe_filename(plan.short_title)}{kind}_{month}.{fmt}"  # short_title: ../../x
     path = _destination(out, name, force)
 
     with Ledger.open(app_state.db_path, write=False) as ledger:
@@ -69,9 +78,13 @@ def export_command(
         changes = month_changes(ledger, plan, month, tolerance, month_entries)
         report = changes.after
         months = report_months(plan, as_of)
-        trend = ledger.month_end_values(plan.id, months) if fmt == "xlsx" else {}
+        trend = ledger.month_end_values(plan.id, months) if fmt == "xlsx" and not brief else {}
 
-    if fmt == "xlsx":
+    if brief:
+        from kjyd.render.xlsx_brief import write_brief
+
+        write_atomically(path, lambda f: write_brief(f, changes))
+    elif fmt == "xlsx":
         from kjyd.render.xlsx import write_workbook
 
         write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend, changes))

@@ -41,7 +41,7 @@ def report_command(
     from kjyd.clock import today
     from kjyd.commands.changes_cmds import month_changes
     from kjyd.commands.export_cmds import destination, write_atomically
-    from kjyd.divisions import default_month, month_in_plan
+    from kjyd.divisions import default_month, month_in_plan, safe_filename
     from kjyd.ledger import Ledger
     from kjyd.values import parse_tolerance
     from kjyd.written_report import written_report
@@ -50,7 +50,7 @@ def report_command(
     plan = app_state.plan
     month = month_in_plan(plan, month) if month else default_month(plan, today())
     tol = parse_tolerance(tolerance)
-    path = destination(out, f"{plan.short_title}推进情况报告_{month}.docx", force, suffix=".docx")
+    path = destination(out, f"{safe_filename(plan.short_title)}推进情况报告_{month}.docx", force, suffix=".docx")
     with Ledger.open(app_state.db_path, write=False) as ledger:
         month_entries = ledger.entries(plan.id, month=month, include_withdrawn=False)
         changes = month_changes(ledger, plan, month, tol, month_entries)

@@ -51,7 +51,7 @@ def write_workbook(
         wb = Workbook()
         looks = st.Looks(wb.active)
         _progress_sheet(wb.active, looks, report, month_entries, changes)
-        _headline_sheet(wb.create_sheet(SHEETS[1]), looks, report)
+        headline_sheet(wb.create_sheet(SHEETS[1]), looks, report)
         trend_sheet(wb.create_sheet(SHEETS[2]), looks, report, months, month_end_values)
         record_sheet(wb.create_sheet(SHEETS[3]), looks, report, month_entries)
         wb.save(stream)
@@ -249,7 +249,7 @@ HEADLINE_HEADERS = ("序号", "指标", "目标值", "单位", "累计完成", "
 HEADLINE_WIDTHS = [6, 34, 10, 8, 12, 10, 10, 10, 10]
 
 
-def _headline_sheet(ws: Worksheet, looks: st.Looks, report: Report) -> None:
+def headline_sheet(ws: Worksheet, looks: st.Looks, report: Report) -> None:
     columns = len(HEADLINE_HEADERS)
     st.title_row(ws, 1, f"{report.plan.short_title}主要目标完成情况（{as_of_text(report)}）", columns)
     st.header_row(ws, looks, 2, _value_header(HEADLINE_HEADERS, [r.target for r in report.headlines]))
