@@ -172,3 +172,87 @@ def test_goals_under_a_heading_and_dash_bullets_as_tasks():
     ]
     assert [t.title for t in draft.tasks] == ["实施关键核心技术攻关", "优化创新生态"]
     assert [(g.number, g.unit) for g in draft.tasks[0].targets] == [(20, "项")]
+
+
+ACTION_PLAN = """\
+某某市科学技术局关于印发《某某市科技创新能力提升三年行动方案（2023—2025年）》的通知
+某市科发〔2023〕12号
+各区县科技局，各有关单位：
+现将《某某市科技创新能力提升三年行动方案（2023—2025年）》印发给你们，请结合实际认真贯彻落实。
+某某市科学技术局
+2023年4月6日
+某某市科技创新能力提升三年行动方案（2023—2025年）
+为深入实施创新驱动发展战略，制定本方案。
+一、总体要求
+（一）指导思想
+以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。
+（二）主要目标
+到2025年，全市全社会研发经费投入强度提高到2.8%，高新技术企业总数突破2000家，科技型中小企业评价入库3000余家，\
+每万人口高价值发明专利拥有量达到12件，技术合同成交额年均增长15%以上。
+二、重点任务
+（一）壮大创新主体
+1.培育高新技术企业。实施高新技术企业倍增计划，每年新增高新技术企业300家以上。
+2.支持企业研发。推动规上工业企业研发机构覆盖率达到50%。
+（二）建设创新平台
+3.布局重点实验室。新建市级重点实验室20个、工程技术研究中心30个。
+4.建设中试基地。建设中试基地5—8个。
+三、保障措施
+（一）加强组织领导。成立工作专班，每季度召开1次推进会。
+（二）加大资金投入。市级财政每年安排科技专项资金不少于5亿元。
+"""
+
+
+def test_a_multi_year_action_plan_with_framing_parts():
+    """一、总体要求 / 二、重点任务 / 三、保障措施 group the sections; 指导思想 and 主要目标 are not tasks."""
+    draft = draft_text(ACTION_PLAN, "方案.txt").draft
+    assert draft.title == "某某市科技创新能力提升三年行动方案（2023—2025年）"
+    assert (draft.start.isoformat(), draft.end.isoformat()) == ("2023-01-01", "2025-12-31")
+    assert (draft.issuer, draft.document_number, str(draft.issued)) == ("某某市科学技术局", "某市科发〔2023〕12号", "2023-04-06")
+    assert [(h.found.number, h.found.unit, h.found.comparator, h.found.kind) for h in draft.headlines] == [
+        (2.8, "%", "reach", "level"),
+        (2000, "家", "more_than", "total"),
+        (3000, "家", "more_than", "flow"),
+        (12, "件", "reach", "level"),
+        (15, "%", "at_least", "level"),
+    ]
+    assert [s.title for s in draft.sections] == ["壮大创新主体", "建设创新平台", "保障措施"]
+    assert [(t.number, t.section, t.title) for t in draft.tasks] == [
+        (1, 1, "培育高新技术企业"), (2, 1, "支持企业研发"), (3, 2, "布局重点实验室"), (4, 2, "建设中试基地"),
+        (5, 3, "加强组织领导"), (6, 3, "加大资金投入"),
+    ]
+    targets = [(t.number, g.number, g.unit, g.comparator) for t in draft.tasks for g in t.targets]
+    assert targets == [
+        (1, 300, "家", "at_least"), (2, 50, "%", "reach"), (3, 20, "个", "reach"), (3, 30, "个", "reach"),
+        (4, 5, "个", "at_least"), (6, 5, "亿元", "at_least"),
+    ]
+    every_year = draft.tasks[0].targets[0]
+    assert any("每年" in note and "2023—2025" in note for note in every_year.notes)
+
+
+PROVINCE_2024 = """\
+2024年全省科技工作要点
+2024年是实现“十四五”规划目标任务的关键一年。全省科技工作的总体要求是：坚持以习近平新时代中国特色社会主义思想为指导，\
+全面贯彻落实党的二十大和二十届二中全会精神。主要目标是：全社会研发投入增长10%以上，技术合同成交额突破5000亿元，\
+新增科技型中小企业2000家、高新技术企业1000家，新建省级重点实验室10个左右。
+（一）强化战略科技力量。争创国家实验室基地1个，新建省级重点实验室10个左右，重组省级重点实验室不少于30个。
+（二）壮大科技型企业。新增科技型中小企业2000家、高新技术企业1000家，规上工业企业研发机构覆盖率提高到45%。
+（三）深化科技体制改革。开展“三评”改革试点，落实“揭榜挂帅”等制度。
+（四）优化创新生态。技术合同成交额突破5000亿元，培训技术经理人1000人次，举办“科创中国”活动50场以上。
+"""
+
+
+def test_goals_inline_in_the_overview_and_tasks_without_sections():
+    draft = draft_text(PROVINCE_2024, "要点.txt").draft
+    assert draft.title == "2024年全省科技工作要点" and draft.sections == []
+    assert draft.goals_text.startswith("全社会研发投入增长10%以上") and draft.goals_text.endswith("10个左右。")
+    assert [(h.found.number, h.found.unit, h.found.comparator, h.ref) for h in draft.headlines] == [
+        (10, "%", "at_least", None),
+        (5000, "亿元", "more_than", "4.1"),
+        (2000, "家", "reach", "2.1"),
+        (1000, "家", "reach", "2.2"),
+        (10, "个", "about", "1.2"),
+    ]
+    assert [len(t.targets) for t in draft.tasks] == [3, 3, 0, 3]
+    assert [(g.name, g.number, g.unit, g.kind) for g in draft.tasks[1].targets][2] == (
+        "规上工业企业研发机构覆盖率", 45, "%", "level"
+    )

@@ -157,7 +157,7 @@ def draft_from_text(text: str) -> Draft:
         title=title,
         short_title=short_title,
         issuer=issuer,
-        document_number=_first(_DOC_NUMBER, lines[: max(body_from, 1) + 20]),
+        document_number=_document_number(lines),
         issued=None,
         published=None,
         start=start,
@@ -175,14 +175,23 @@ def draft_from_text(text: str) -> Draft:
     if goals_how:
         draft.note("goals_text", goals_how)
     link_headlines(draft)
+    if end.year > start.year:
+        for target in [g for t in tasks for g in t.targets] + [h.found for h in draft.headlines]:
+            if re.search(r"每年|年均|全年", target.quote):
+                target.notes.append(f"原文是每年的目标，计划期为 {start.year}—{end.year} 年：目标值是否应为全期合计？")
     return draft
 
 
-def _first(pattern: re.Pattern, lines: list[str]) -> str | None:
-    for line in lines:
-        m = pattern.search(line)
-        if m:
+def _document_number(lines: list[str]) -> str | None:
+    """The 文号 on a line of its own (陕科工发〔2022〕3号), else the first one near the top that is
+    not a reference to another document (…意见》（国发〔2021〕5号）)."""
+    for line in lines[:80]:
+        if m := _DOC_NUMBER.fullmatch(line.strip()):
             return re.sub(r"\s", "", m.group())
+    for line in lines[:20]:
+        for m in _DOC_NUMBER.finditer(line):
+            if not line[: m.start()].rstrip().endswith(("（", "(", "》")):
+                return re.sub(r"\s", "", m.group())
     return None
 
 
@@ -202,7 +211,8 @@ def _goals(lines: list[str]) -> tuple[str, int | None, str]:
                     break
                 body.append(follow)
             if body and find_targets("".join(body)):
-                return "".join(body), i + len(body), ""
+                # "（二）主要目标" is an item of the structure: numbering starts before it
+                return "".join(body), (None if _marker(line) else i + len(body)), ""
         m = _GOALS_LABEL.search(half)
         if m and (i <= first_item or m.start() == 0 or _marker(line)):
             rest = line[m.end():].strip()
@@ -261,79 +271,145 @@ def _looks_like_trailer(line: str, item: _Item) -> bool:
     )
 
 
+_FRAMING = re.compile(
+    r"(?:总体要求|指导思想|总体思路|基本原则|主要目标|工作目标|发展目标|目标任务|预期目标|重点任务|主要任务|"
+    r"工作任务|保障措施|组织实施|工作要求|组织保障|实施步骤|工作措施|推进措施)[。：:]?"
+)
+_FRAMING_DROP = re.compile(r"(?:总体要求|指导思想|总体思路|基本原则|主要目标|工作目标|发展目标|目标任务|预期目标|实施步骤)[。：:]?")
+
+
+class _Builder:
+    """Sections and tasks in document order; a section is created when its first task appears."""
+
+    def __init__(self) -> None:
+        self.sections: list[DraftSection] = []
+        self.tasks: list[DraftTask] = []
+        self.dropped: list[str] = []
+        self.restarted = False
+        self.last_number = 0
+        self.section_ids: dict[int, int] = {}  # id(item or part title) → section number
+
+    def section(self, key: int, title: str, label: str) -> int:
+        if key not in self.section_ids:
+            self.sections.append(DraftSection(len(self.sections) + 1, title, label))
+            self.section_ids[key] = len(self.sections)
+        return self.section_ids[key]
+
+    def task(self, item: _Item, section: int | None, section_label: str, counted: bool = True) -> DraftTask:
+        if counted:  # only items of the task level tell whether the numbering restarts per section
+            if item.number is not None and item.number <= self.last_number:
+                self.restarted = True
+            self.last_number = item.number or self.last_number + 1
+        title, rest = _lead_phrase(item.head)
+        task = DraftTask(
+            number=len(self.tasks) + 1, section=section, title=title, text="",
+            label=f"{section_label}{item.label}" if (self.restarted or not counted) and section_label else item.label,
+            targets=[],
+        )
+        if not title:
+            task.title = _short_title(item.head)
+            task.notes.append("原文没有小标题，标题取自首句，请精简")
+            rest = item.head
+        task.text = "".join([rest, *item.body]).strip()
+        self.tasks.append(task)
+        return task
+
+
+def _title_of(item: _Item) -> str:
+    title, _ = _lead_phrase(item.head, limit=40)
+    return title or item.head[:40] or "（无标题）"
+
+
 def _structure(items: list[_Item]) -> tuple[list[DraftSection], list[DraftTask], str, list[tuple[str, str]]]:
+    """Sections and tasks from the numbered items: the two upper levels in use, below any framing level.
+
+    A framing level (一、总体要求 / 二、重点任务 / 三、保障措施) is not a section level when two more
+    levels follow: its items only group the sections. Items under 总体要求/指导思想/主要目标 are not
+    tasks. A section with no tasks of its own but with text is itself a task (保障措施（一）加强组织领导。…).
+    """
     notes: list[tuple[str, str]] = []
     order = [name for name, _ in _LEVELS]
-    present = []
-    for item in items:
-        if item.level not in present and (item.number == 1 or item.level == "dash"):
-            present.append(item.level)
-    present.sort(key=order.index)
-    if not present:
-        return [], [], "chinese", [("tasks", "没有找到编号的任务（如 （一）、1.）；请手工补充任务")]
-    if len(present) >= 2:
-        section_level, task_level = present[0], present[1]
-    else:
-        section_level, task_level = None, present[0]
-    deeper = set(order[order.index(task_level) + 1:])
-
-    sections: list[DraftSection] = []
-    tasks: list[DraftTask] = []
-    current_task: DraftTask | None = None
-    restarted = False
-    last_number = 0
     for item in items:
         if not item.head and item.body:  # "七、" alone on a line, its title on the next
             item.head = item.body.pop(0)
+    present = sorted({i.level for i in items if i.number == 1 or i.level == "dash"}, key=order.index)
+    if not present:
+        return [], [], "chinese", [("tasks", "没有找到编号的任务（如 （一）、1.）；请手工补充任务")]
+    part_level = None
+    top = [i for i in items if i.level == present[0]]
+    framing = len(present) >= 2 and len(top) <= 6 and any(_FRAMING.fullmatch(_title_of(i)) for i in top)
+    if framing and len(present) >= 3:
+        part_level = present.pop(0)
+    section_level, task_level = (present[0], present[1]) if len(present) >= 2 else (None, present[0])
+    deeper = set(order[order.index(task_level) + 1:])
+
+    out = _Builder()
+    part: _Item | None = None
+    pending: _Item | None = None  # the current section item
+    pending_tasks = 0
+    current: DraftTask | None = None
+
+    def framing_drop(*titles: str) -> bool:
+        return any(_FRAMING_DROP.fullmatch(t) for t in titles if t)
+
+    def flush() -> None:
+        """A section item that had no tasks: its text becomes a task, or it is dropped."""
+        nonlocal pending
+        if pending is None or pending_tasks:
+            pending = None
+            return
+        item, pending = pending, None
+        title = _title_of(item)
+        _, rest = _lead_phrase(item.head, limit=40)
+        if framing_drop(title, _title_of(part) if part else "") or not (rest or item.body):
+            out.dropped.append(title)
+            return
+        if part is not None:  # 保障措施 （一）加强组织领导。…: a task in a section named after the part
+            number = out.section(id(part), _title_of(part), part.label)
+            task = out.task(item, number, part.label, counted=False)
+        else:
+            number = out.section(id(item), title, item.label)
+            task = out.task(item, number, "", counted=False)
+            task.notes.append("原文这一部分没有分项任务，整部分作为一项任务")
+
+    for item in items:
+        if item.level == part_level:
+            flush()
+            part, current = item, None
+            continue
         if item.level == section_level:
-            title, rest = _lead_phrase(item.head, limit=40)
-            sections.append(DraftSection(len(sections) + 1, title or item.head[:40] or "（无标题）", item.label))
-            current_task = None
+            flush()
+            pending, pending_tasks, current = item, 0, None
             continue
         if item.level == task_level:
-            if item.number is not None and item.number <= last_number:
-                restarted = True
-            last_number = item.number or last_number + 1
-            title, rest = _lead_phrase(item.head)
-            body = [rest] if rest else []
-            label = item.label if not sections else item.label
-            task = DraftTask(
-                number=len(tasks) + 1,
-                section=sections[-1].number if sections else None,
-                title=title,
-                text="",
-                label=(f"{sections[-1].label}{label}" if sections and restarted else label),
-                targets=[],
-            )
-            if not title:
-                task.title = _short_title(item.head)
-                task.notes.append("原文没有小标题，标题取自首句，请精简")
-                body = [item.head]
-            task_body = body + [b for b in item.body]
-            task.text = "".join(task_body).strip()
-            tasks.append(task)
-            current_task = task
+            section_title = _title_of(pending) if pending else ""
+            if framing_drop(_title_of(item), section_title, _title_of(part) if part else ""):
+                out.dropped.append(_title_of(item))
+                current = None
+                continue
+            number = out.section(id(pending), section_title, pending.label) if pending is not None else None
+            if pending is not None:
+                pending_tasks += 1
+            current = out.task(item, number, pending.label if pending else "")
             continue
-        if current_task is not None and item.level in deeper:  # 1. inside （一）: part of the task text
-            current_task.text += (item.label + item.head + "".join(item.body))
-    for task in tasks:
+        if item.level in deeper:  # 1. inside （一）: part of the task text
+            if current is not None:
+                current.text += item.label + item.head + "".join(item.body)
+            elif pending is not None and not pending_tasks:
+                pending.body.append(item.label + item.head + "".join(item.body))
+    flush()
+
+    for task in out.tasks:
         if not task.text:
             task.text = task.title
             task.notes.append("原文在小标题后没有正文（原文可能不完整）")
         task.targets = find_targets(task.text)
-    if restarted:
+    if out.restarted:
         notes.append(("tasks", "原文各部分的任务编号各自从 1 开始；这里按出现顺序连续编号为 1、2、3…"))
-    used = {t.section for t in tasks}
-    if sections and any(s.number not in used for s in sections):
-        empty = [s for s in sections if s.number not in used]
-        notes.append(("sections", "没有任务的部分已略去：" + "、".join(s.title for s in empty)))
-        keep = [s for s in sections if s.number in used]
-        renumber = {s.number: i for i, s in enumerate(keep, 1)}
-        sections = [DraftSection(renumber[s.number], s.title, s.label) for s in keep]
-        for task in tasks:
-            task.section = renumber.get(task.section) if task.section else None
+    if out.dropped:
+        notes.append(("tasks", "以下条目不是任务（总体要求、主要目标等）或没有内容，未列入：" + "、".join(out.dropped)))
     numbering = "arabic" if task_level in ("arabic", "paren_arabic", "dash") else "chinese"
-    return sections, tasks, numbering, notes
+    return out.sections, out.tasks, numbering, notes
 
 
 def _lead_phrase(head: str, limit: int = 30) -> tuple[str, str]:
@@ -392,7 +468,7 @@ def _title(lines: list[str]) -> tuple[str, str | None, str | None, list[tuple[st
         pass
     short = None
     year = re.search(r"(?:19|20)\d{2}(?:\s?[-—–~至到]+\s?(?:19|20)\d{2})?\s?年", title)
-    if year and year.start() > 0:
+    if year and year.start() > 0 and title[year.start() - 1] not in "（(":
         short = title[year.start():].strip()
         notes.append(("short_title", "简称取标题中年份起的部分，用于文件名和表名"))
     return title, short, issuer, notes

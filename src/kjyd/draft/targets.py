@@ -39,8 +39,10 @@ _COUNT = (
     "%|‰|倍"
 )
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_UPPER = r"(?:\s?[-—–~～至到]\s?(?P<upper>\d+(?:\.\d+)?))?"  # a range: 5—8个, 3-5家
 QUANTITY = re.compile(
-    rf"(?<![\d.,])\s?{_NUMBER}\s*(?:(?P<money>{_MONEY})|(?P<mult>万亿|亿|万|千)?\s*(?P<unit>{_COUNT}))"
+    rf"(?<![\d.,])\s?{_NUMBER}{_UPPER}\s*(?:(?P<money_more>余|多)?(?P<money>{_MONEY})"
+    rf"|(?P<mult>万亿|亿|万|千)?(?P<more>余|多)?\s*(?P<unit>{_COUNT}))"
 )
 _MULTIPLIER = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000)}
 
@@ -51,6 +53,9 @@ _BEFORE = [
     ("超过", "more_than"), ("突破", "more_than"), ("多于", "more_than"), ("高于", "more_than"),
     ("超", "more_than"), ("逾", "more_than"),
     ("保持在", "reach"), ("力争达到", "reach"), ("达到", "reach"), ("达", "reach"), ("实现", "reach"),
+    ("提高到", "reach"), ("提升到", "reach"), ("增加到", "reach"), ("增长到", "reach"), ("扩大到", "reach"),
+    ("提高至", "reach"), ("提升至", "reach"), ("增加至", "reach"), ("增长至", "reach"), ("达至", "reach"),
+    ("降低到", "at_most"), ("降低至", "at_most"), ("下降到", "at_most"), ("下降至", "at_most"),
     ("约", "about"), ("大约", "about"),
 ]
 _AFTER = [
@@ -74,7 +79,7 @@ VERBS = sorted(
     奖补 兑现 补助 奖励 新布局 新组建 新培养 新引进 新建设 新评价 新备案 新获批 收录 推荐 评选 表彰""".split(),
     key=len, reverse=True,
 )
-_FILLERS = ("力争", "争取", "确保", "努力", "支持", "全年", "年内", "今年", "并", "同时", "其中", "再")
+_FILLERS = ("力争", "争取", "确保", "努力", "支持", "推动", "全年", "年内", "今年", "并", "同时", "其中", "再")
 _NOT_AFTER_UNIT = re.compile(
     r"(?:重点|主要|关键|核心)?(?:方面|领域|环节|层面|阶段|维度|着力点|抓手|原则|方向|板块|大类|梯次|步骤)"
     r"|年|月|日|周|天"
@@ -85,7 +90,10 @@ _QUOTES = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"|「[^」]*」|‘[
 _CLAUSE_END = re.compile(r"[，；;。：:！？!?\n]|(?<!\d),|,(?!\d{3}(?:\D|$))")  # not 2,500
 _LIST_SEP = re.compile(r"、|(?:和|及|与|以及)(?=\s?\d)")
 
-LEVEL_WORDS = re.compile(r"强度|比重|占比|比例|贡献率|指数|覆盖率|转化率|增长率|增速|率$|率达|水平|增长|提高|提升|下降|降低")
+LEVEL_WORDS = re.compile(
+    r"强度|比重|占比|比例|贡献率|指数|覆盖率|转化率|增长率|增速|率$|率达|水平|每万|万人|人均|拥有量|密度|"
+    r"增长|提高|提升|下降|降低"
+)
 TOTAL_WORDS = re.compile(r"总数|累计|保有|存量|总规模|总计")
 
 
@@ -225,6 +233,8 @@ def _is_target(m: re.Match, clause: str, offset: int, protected: list[tuple[int,
         return False
     if m.group("unit") in ("次", "位", "部", "门", "本", "间", "头") and not before.strip():
         return False  # "3次会议" at a clause start is an event count in passing, not a goal
+    if m.group("unit") in ("次", "场", "场次") and re.search(r"每(?:年|半年|季度?|月|周|旬)", before):
+        return False  # 每季度召开1次推进会: how often, not how much
     value = Decimal(m.group("num").replace(",", ""))
     return value > 0
 
@@ -232,6 +242,8 @@ def _is_target(m: re.Match, clause: str, offset: int, protected: list[tuple[int,
 def _build(m: re.Match, clause: str, offset: int, original: str, list_verb: str) -> Found | None:
     notes: list[str] = []
     value = Decimal(m.group("num").replace(",", ""))
+    if m.group("upper"):
+        notes.append(f"原文为区间“{m.group('num')}—{m.group('upper')}”，取下限 {m.group('num')}，比较方式 at_least")
     if m.group("money"):
         unit = m.group("money")
     else:
@@ -247,6 +259,11 @@ def _build(m: re.Match, clause: str, offset: int, original: str, list_verb: str)
     if after_cmp is not None:
         comparator = "more_than" if comparator == "more_than" else after_cmp
     comparator = comparator or "reach"
+    said = None  # the notice's own word for the comparator, for the review note
+    if m.group("upper"):
+        comparator, said = "at_least", f"{m.group('num')}—{m.group('upper')}"
+    elif m.group("more") or m.group("money_more"):
+        comparator, said = "more_than", m.group("num") + (m.group("more") or m.group("money_more"))
     post_start = m.end() + after_len
     post = clause[post_start:]
     noun = post.strip()
@@ -277,15 +294,15 @@ def _build(m: re.Match, clause: str, offset: int, original: str, list_verb: str)
             at, _ = _last_verb(subject)
             subject = subject[at:] if at > 0 else subject[-30:]
             notes.append("名称取自较长的原句，请精简")
-        name = subject
+        name = re.sub(r"(?:提高|提升|增加|增长|扩大|下降|降低)?[到至]$", "", subject) or subject
         quote_start = lead
         quote_end = post_start
     quote = original[offset + quote_start: offset + quote_end].strip()
     if not quote or not name:
         return None
     kind = _kind(name, unit, notes)
-    if comparator != "reach":
-        word = _matched_word(pre_full, clause[m.end():])
+    if comparator != "reach" and not m.group("upper"):
+        word = said or _matched_word(pre_full, clause[m.end():])
         notes.insert(0, f"比较方式 {comparator}（原文“{word}”）")
     return Found(name=name.strip(), value=value, unit=unit, comparator=comparator, kind=kind,
                  quote=quote, start=offset + quote_start, notes=notes)
