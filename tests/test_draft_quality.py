@@ -256,3 +256,40 @@ def test_goals_inline_in_the_overview_and_tasks_without_sections():
     assert [(g.name, g.number, g.unit, g.kind) for g in draft.tasks[1].targets][2] == (
         "规上工业企业研发机构覆盖率", 45, "%", "level"
     )
+
+
+CITY_2025 = """\
+关于印发2025年全市科技工作要点的通知
+各区科技局：
+现将2025年全市科技工作要点印发给你们，请认真抓好落实。
+某市科学技术局
+2025年2月20日
+2025年全市科技工作要点
+一、总体思路
+坚持以科技创新引领产业创新。
+二、主要目标：
+——全社会研发经费投入强度达到3.2%；
+——高新技术企业保有量达到5500家；
+——技术合同成交额超过800亿元；
+——新培育科技型中小企业1200家以上。
+三、重点工作
+（一）打造创新平台。新建省级以上创新平台15个。
+（二）培育创新主体。新培育科技型中小企业1200家以上，高新技术企业净增500家。
+四、工作要求
+各单位要明确责任分工，于每月5日前报送工作进展。
+"""
+
+
+def test_goals_as_dash_lines_under_a_numbered_heading():
+    draft = draft_text(CITY_2025, "要点.txt").draft
+    assert draft.title == "2025年全市科技工作要点"
+    assert (draft.issuer, str(draft.issued)) == ("某市科学技术局", "2025-02-20")
+    assert [(h.found.name, h.found.number, h.found.unit, h.found.comparator, h.found.kind, h.ref)
+            for h in draft.headlines] == [
+        ("全社会研发经费投入强度", 3.2, "%", "reach", "level", None),
+        ("高新技术企业保有量", 5500, "家", "reach", "total", None),
+        ("技术合同成交额", 800, "亿元", "more_than", "flow", None),
+        ("新培育科技型中小企业", 1200, "家", "at_least", "flow", "2.1"),
+    ]
+    assert [s.title for s in draft.sections] == ["重点工作"]
+    assert [t.title for t in draft.tasks] == ["打造创新平台", "培育创新主体"]

@@ -35,7 +35,8 @@ _GOALS_LABEL = re.compile(
 )
 _GOALS_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十]+[)]|\d+[.、])?\s*"
-    r"(?:主要预期目标|主要目标|总体奋斗目标|奋斗目标|发展目标|工作目标|预期目标|总体目标|主要指标|目标任务)\s*$"
+    r"(?:主要预期目标|主要目标|总体奋斗目标|奋斗目标|发展目标|工作目标|预期目标|总体目标|主要指标|目标任务)"
+    r"(?:是|为|如下)?\s*[:：]?\s*$"
 )
 _STRIVE = re.compile(r"(?:到\s?(?:19|20)\d{2}\s?年(?:底|末)?\s?[,，]?\s?)?力争")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s?[〔\[［【(（]\s?(?:19|20)\d{2}\s?[〕\]］】)）]\s?\d{1,4}\s?号")
@@ -45,7 +46,7 @@ _FIELD_DATE = r"\s?[\]】］]?\s?[:：]?\s?(?P<y>(?:19|20)\d{2})[-/.年](?P<m>\d
 _PUBLISHED = re.compile(r"(?:发布日期|发布时间|发文日期|公开日期|时间)" + _FIELD_DATE)
 _WRITTEN = re.compile(r"(?:成文日期|印发日期)" + _FIELD_DATE)
 _PLAN_NAME = re.compile(r"(?:印发|现将|制定了?|研究制定了?)\s?《(?P<t>[^》]{4,80})》")
-_NOTICE_TITLE = re.compile(r"^(?P<issuer>.{2,60}?)关于印发\s?《?(?P<t>.{4,80}?)》?的通知$")
+_NOTICE_TITLE = re.compile(r"^(?P<issuer>.{0,60}?)关于印发\s?《?(?P<t>.{4,80}?)》?的通知$")
 _PLAN_WORDS = re.compile(r"要点|计划|方案|规划|安排|任务")
 _YEAR_RANGE = re.compile(r"(?P<a>(?:19|20)\d{2})\s?[-—–~至到]+\s?(?P<b>(?:19|20)\d{2})\s?年")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s?年")
@@ -146,9 +147,11 @@ def _marker(line: str) -> tuple[str, int | None, str] | None:
 def draft_from_text(text: str) -> Draft:
     """Everything ``kjyd draft`` finds in a notice's text (as :func:`kjyd.draft.read.read_notice` gives it)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    goals_text, goals_line, goals_how = _goals(lines)
-    body_from = goals_line + 1 if goals_line is not None else 0
-    items = _items(lines, body_from)
+    goals_text, goals_lines, goals_in_structure, goals_how = _goals(lines)
+    # The plan's items start after the goals, unless the goals are themselves one of its numbered
+    # items (二、主要目标：…): then they start at the first "1" and skip the goals' lines.
+    body_from = goals_lines[-1] + 1 if goals_lines and not goals_in_structure else 0
+    items = _items(lines, body_from, skip=set(goals_lines))
     sections, tasks, numbering, structure_notes = _structure(items)
     title, short_title, issuer, title_notes = _title(lines)
     start, end, period_note = _period(title, lines, goals_text)
@@ -198,8 +201,9 @@ def _document_number(lines: list[str]) -> str | None:
 # --- goals --------------------------------------------------------------------------------------
 
 
-def _goals(lines: list[str]) -> tuple[str, int | None, str]:
-    """(goals paragraph, index of its line, how it was found) — or ("", None, "") when there is none."""
+def _goals(lines: list[str]) -> tuple[str, list[int], bool, str]:
+    """(goals paragraph, indexes of its lines, whether it sits inside the numbered structure, how it
+    was found as a review note) — or ("", [], False, "") when the notice has none."""
     first_item = next((i for i, line in enumerate(lines) if _opens_plan_item(line)), len(lines))
     for i, line in enumerate(lines):
         half = half_width(line)
@@ -211,21 +215,20 @@ def _goals(lines: list[str]) -> tuple[str, int | None, str]:
                     break
                 body.append(follow)
             if body and find_targets("".join(body)):
-                # "（二）主要目标" is an item of the structure: numbering starts before it
-                return "".join(body), (None if _marker(line) else i + len(body)), ""
+                return "".join(body), list(range(i + 1, i + 1 + len(body))), _marker(line) is not None, ""
         m = _GOALS_LABEL.search(half)
         if m and (i <= first_item or m.start() == 0 or _marker(line)):
             rest = line[m.end():].strip()
             if find_targets(rest):
-                return rest, i, ""
+                return rest, [i], _marker(line) is not None, ""
     # No label: the "力争…" sentence that closes the overview, before the first item.
     for i in range(min(first_item, len(lines)) - 1, -1, -1):
         line = lines[i]
         for m in _STRIVE.finditer(line):
             rest = line[m.start():].strip()
             if len(find_targets(rest)) >= 1:
-                return rest, i, "原文没有“主要目标”标题，取概述末尾“力争…”一句作为主要目标"
-    return "", None, ""
+                return rest, [i], False, "原文没有“主要目标”标题，取概述末尾“力争…”一句作为主要目标"
+    return "", [], False, ""
 
 
 def _opens_plan_item(line: str) -> bool:
@@ -236,8 +239,9 @@ def _opens_plan_item(line: str) -> bool:
 # --- numbered items -----------------------------------------------------------------------------
 
 
-def _items(lines: list[str], start: int) -> list[_Item]:
-    """Numbered items from the first "1" of any level on, with the paragraphs that follow them."""
+def _items(lines: list[str], start: int, skip: set[int]) -> list[_Item]:
+    """Numbered items from the first "1" of any level on, with the paragraphs that follow them
+    (except the lines in ``skip``: the goals paragraph)."""
     first = next((i for i in range(start, len(lines)) if _opens_plan_item(lines[i])), None)
     if first is None:
         first = next((i for i in range(start, len(lines)) if _marker(lines[i])), None)
@@ -245,6 +249,8 @@ def _items(lines: list[str], start: int) -> list[_Item]:
         return []
     items: list[_Item] = []
     for i in range(first, len(lines)):
+        if i in skip:
+            continue
         line = lines[i]
         found = _marker(line)
         if found is not None:
@@ -272,10 +278,13 @@ def _looks_like_trailer(line: str, item: _Item) -> bool:
 
 
 _FRAMING = re.compile(
-    r"(?:总体要求|指导思想|总体思路|基本原则|主要目标|工作目标|发展目标|目标任务|预期目标|重点任务|主要任务|"
-    r"工作任务|保障措施|组织实施|工作要求|组织保障|实施步骤|工作措施|推进措施)[。：:]?"
+    r"(?:总体要求|指导思想|总体思路|基本原则|主要目标|主要预期目标|工作目标|发展目标|目标任务|预期目标|重点任务|"
+    r"主要任务|重点工作|工作任务|保障措施|组织实施|工作要求|组织保障|实施步骤|工作措施|推进措施)[。：:]?"
 )
-_FRAMING_DROP = re.compile(r"(?:总体要求|指导思想|总体思路|基本原则|主要目标|工作目标|发展目标|目标任务|预期目标|实施步骤)[。：:]?")
+_FRAMING_DROP = re.compile(
+    r"(?:总体要求|指导思想|总体思路|基本原则|主要目标|主要预期目标|工作目标|发展目标|目标任务|预期目标|实施步骤|"
+    r"工作要求)[。：:]?"
+)
 
 
 class _Builder:
@@ -439,7 +448,7 @@ def _title(lines: list[str]) -> tuple[str, str | None, str | None, list[tuple[st
     for line in head:
         m = _NOTICE_TITLE.match(line.strip())
         if m:
-            issuer = m.group("issuer").strip()
+            issuer = m.group("issuer").strip() or None
             title = title or m.group("t").strip("《》 ")
             break
     for line in head:

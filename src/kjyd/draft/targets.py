@@ -87,6 +87,7 @@ _NOT_AFTER_UNIT = re.compile(
 _BEFORE_NOT = re.compile(r"(?:第|前|排名|位居|居|每|近|每年|连续)\s?$")
 _QUOTES = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"|「[^」]*」|‘[^’]*’|〔[^〕]*〕|\[[^\]]*\]")
 # Clause boundaries: punctuation, and 和/及/与 right before another number (3个A和3个B).
+_BULLET = re.compile(r"[\s—–\-·•●▪◆]*")
 _CLAUSE_END = re.compile(r"[，；;。：:！？!?\n]|(?<!\d),|,(?!\d{3}(?:\D|$))")  # not 2,500
 _LIST_SEP = re.compile(r"、|(?:和|及|与|以及)(?=\s?\d)")
 
@@ -267,12 +268,13 @@ def _build(m: re.Match, clause: str, offset: int, original: str, list_verb: str)
     post_start = m.end() + after_len
     post = clause[post_start:]
     noun = post.strip()
-    lead = len(clause) - len(clause.lstrip())
+    lead = _BULLET.match(clause).end()  # spaces and "——" bullets are not part of the name or quote
+    pre = pre[lead:] if len(pre) >= lead else pre
 
     if len(re.findall(r"[\u4e00-\u9fff]", noun)) >= 2:  # number before the noun: 新建5个共性技术研发平台
         at, verb = _last_verb(pre)
         if at >= 0:
-            verb_text, quote_start = pre[at:].strip(), at
+            verb_text, quote_start = pre[at:].strip(), lead + at
         else:
             verb_text, quote_start = (pre.strip() if len(pre.strip()) <= 8 else ""), lead
             if not pre.strip() and list_verb:
