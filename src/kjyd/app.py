@@ -115,7 +115,26 @@ class KjydGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """Run the CLI, turning every expected failure into one Chinese line and an exit code."""
+        """Run the CLI, turning every expected failure into one Chinese line and an exit code.
+
+        Exit codes: 0 done; 1 refused or failed, nothing changed; 2 usage mistake; 3 the result
+        could not be written to stdout (closed, full) but the change *was* stored (see
+        :data:`kjyd.output.OUTPUT_FAILED_RECORDED`).
+        """
+        output.prepare_streams()
+        args = _clean_arguments(sys.argv[1:] if args is None else list(args))
+        try:
+            code = self._run(args, prog_name, complete_var, **extra)
+            sys.stdout.flush()  # a full disk or closed pipe shows here, not in the interpreter's exit
+        except OSError as err:
+            if not output.is_output_failure(err):
+                raise
+            code = output.output_failed(err)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(self, args, prog_name, complete_var, **extra) -> int:
         try:
             rv = super().main(args, prog_name or "kjyd", complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
@@ -131,9 +150,16 @@ class KjydGroup(TyperGroup):
         except typer.Abort:
             output.error("已取消，未做任何更改")
             code = 1
-        if standalone_mode:
-            sys.exit(code)
         return code
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_arguments(args: list[str]) -> list[str]:
+    """Arguments as text that can be stored and printed: a byte that is not UTF-8 (``--note $'\\xff'``
+    arrives as a lone surrogate) becomes U+FFFD instead of failing later in SQLite or on output."""
+    return [_SURROGATE.sub("\ufffd", a) if isinstance(a, str) else a for a in args]
 
 
 def _usage_message(err: UsageError) -> str:

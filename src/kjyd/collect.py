@@ -167,46 +167,97 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _sniff(path: Path) -> str | None:
-    """A problem with the file itself (missing, empty, not xlsx), before openpyxl sees it."""
-    if not path.exists():
-        return "找不到文件"
-    if path.is_dir():
-        return "这是一个文件夹，不是填报表"
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError as err:
-        return f"无法读取文件：{err.strerror}"
+def _sniff(head: bytes) -> str | None:
+    """A problem with the file itself (empty, not xlsx), before openpyxl sees it."""
     if not head:
         return "文件是空的（0 字节），不是填报表"
-    if head == _XLS_MAGIC:
+    if head[:4] == _XLS_MAGIC:
         return "是旧版 .xls 格式或加密的工作簿，请在 Excel 中“另存为 .xlsx”（不加密码）后再收取"
     if not head.startswith(_ZIP_MAGIC):
         return "不是 xlsx 文件（请收取 kjyd template 生成、由处室填写后的 .xlsx 工作簿）"
     return None
 
 
+class _Book:
+    """The workbook as collect reads it: sheet names, and each sheet's template area only.
+
+    The file is read once into memory (:func:`kjyd.untrusted_xlsx.read_once`) and parsed by
+    streaming, so a hostile file costs at most its limits (see :mod:`kjyd.untrusted_xlsx`).
+    """
+
+    META_ROWS = 50
+
+    def __init__(self, data: bytes):
+        from kjyd.untrusted_xlsx import open_book
+
+        self.data = data
+        self._book = open_book(data)
+        self.sheetnames = list(self._book.sheetnames)
+        self._cached = None
+
+    def __getitem__(self, name: str):
+        """The hidden sheet's key/value columns (bounded; nothing else of it is read)."""
+        from kjyd.untrusted_xlsx import read_area
+
+        return read_area(self._book[name], self.META_ROWS, 2, name)
+
+    def area(self, name: str, max_row: int, where: str, problems: list[str]):
+        """The fill-in sheet's rows 1..max_row, columns A–K; content elsewhere goes to ``problems``."""
+        from kjyd.untrusted_xlsx import read_area
+
+        return read_area(self._book[name], max_row, len(layout.COLUMNS), where, problems)
+
+    def cached(self, name: str, max_row: int):
+        """Formula results (what Excel shows), read only if a division typed a formula."""
+        from kjyd.untrusted_xlsx import open_book, read_area
+
+        if self._cached is None:
+            self._cached = open_book(self.data, data_only=True)
+        return read_area(self._cached[name], max_row, len(layout.COLUMNS), name)
+
+    def close(self) -> None:
+        for book in (self._book, self._cached):
+            if book is not None:
+                book.close()
+
+
 def read_workbook(path: Path, plan: Plan, month: str | None = None) -> Collected:
     """Read and check a filled workbook completely; ``month`` (``YYYY-MM``) is the month expected."""
-    result = Collected(path=path)
-    problem = _sniff(path)
-    if problem:
-        result.problems.append(f"{path.name}: {problem}")
-        return result
-    from openpyxl import load_workbook
+    from kjyd.untrusted_xlsx import Unreadable, check_parts, read_once
 
+    result = Collected(path=path)
     try:
-        workbook = load_workbook(path)
+        data = read_once(path)
+        problem = _sniff(data[:4])
+        if problem:
+            raise Unreadable(problem)
+        check_parts(data)
+    except Unreadable as err:
+        result.problems.append(f"{path.name}: {err}")
+        return result
+    try:
+        workbook = _Book(data)
     except Exception as err:  # a corrupt upload can fail anywhere inside openpyxl/zipfile
-        result.problems.append(f"{path.name}: 无法打开，文件已损坏或不是有效的 xlsx 工作簿（{type(err).__name__}）")
+        result.problems.append(f"{path.name}: 无法打开，文件已损坏或不是有效的 xlsx 工作簿（{_reason(err)}）")
         return result
     try:
         if _read_meta(workbook, plan, month, result):
             _read_rows(workbook, path, plan, result)
+    except Exception as err:  # streaming: a malformed sheet fails while being read
+        result.problems.append(f"{path.name}: 无法读取，文件已损坏或不是有效的 xlsx 工作簿（{_reason(err)}）")
     finally:
         workbook.close()
     return result
+
+
+def _reason(err: Exception) -> str:
+    """What went wrong inside openpyxl, briefly (defusedxml names a refused entity declaration)."""
+    cause: BaseException | None = err
+    while cause is not None:  # openpyxl wraps the parser's error in a ValueError
+        if type(cause).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+            return "含有 XML 实体声明，拒绝读取"
+        cause = cause.__cause__ or cause.__context__
+    return type(err).__name__
 
 
 def _read_meta(workbook, plan: Plan, month: str | None, result: Collected) -> bool:
@@ -258,8 +309,7 @@ def _read_meta(workbook, plan: Plan, month: str | None, result: Collected) -> bo
     return True
 
 
-def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
-    sheet = workbook[layout.SHEET]
+def _read_rows(workbook: _Book, path: Path, plan: Plan, result: Collected) -> None:
     where = f"{result.name}!{layout.SHEET}"
     meta = workbook[layout.META_SHEET]
     listed = {
@@ -272,6 +322,19 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
 
     # The plan's 分工 decides what a division may report, not the (editable) list in the file.
     assigned = {t.id for t in division_targets(plan, result.division)}
+    # the rows the template wrote (never more than the plan has targets, whatever the file lists)
+    last_row = layout.FIRST_ROW - 1 + min(len(expected), len(plan.targets))
+    stray: list[str] = []  # content outside the template's area, listed after the rows' problems
+    sheet = workbook.area(layout.SHEET, last_row, where, stray)
+    try:
+        _check_rows(workbook, sheet, plan, result, expected, assigned, last_row)
+    finally:
+        result.problems += stray
+
+
+def _check_rows(workbook: _Book, sheet, plan: Plan, result: Collected, expected: set[str],
+                assigned: set[str], last_row: int) -> None:
+    where = f"{result.name}!{layout.SHEET}"
     for index, (header, _width) in enumerate(layout.COLUMNS, 1):
         cell = sheet.cell(layout.HEADER_ROW, index)
         wanted = f"{header}（请填写）" if cell.column_letter in layout.FILL_COLUMNS else header
@@ -294,9 +357,7 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
             shown = cell  # the cell whose value Excel shows: a formula's cached result
             if cell.data_type == "f":
                 if cached is None:
-                    from openpyxl import load_workbook
-
-                    cached = load_workbook(path, data_only=True)[layout.SHEET]
+                    cached = workbook.cached(layout.SHEET, last_row)
                 shown = cached[cell.coordinate]
                 if shown.value is None:
                     result.problems.append(
@@ -345,7 +406,12 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
         if not filled:
             continue
         value = _parse_value(values.get(layout.VALUE_COLUMN), target, f"{where}!{layout.VALUE_COLUMN}{r}", result)
-        if value is False:
+        too_long = [
+            f"{where}!{letter}{r}: {err}" for letter in (layout.NOTE_COLUMN, layout.PROBLEMS_COLUMN, layout.NEXT_COLUMN)
+            for err in _length_problem(_text(values.get(letter)))
+        ]
+        result.problems += too_long
+        if value is False or too_long:
             continue
         result.rows.append(
             FilledRow(
@@ -357,6 +423,16 @@ def _read_rows(workbook, path: Path, plan: Plan, result: Collected) -> None:
                 next_steps=_text(values.get(layout.NEXT_COLUMN)),
             )
         )
+
+
+def _length_problem(text: str) -> list[str]:
+    from kjyd.values import check_text_length
+
+    try:
+        check_text_length(text, "内容")
+    except InputError as err:
+        return [str(err)]
+    return []
 
 
 def _parse_value(raw: object, target: Target, place: str, result: Collected) -> float | None | bool:

@@ -7,6 +7,7 @@ actually prints a table, keeping ``kjyd --help`` and ``kjyd update`` light.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -43,6 +44,15 @@ def console(stderr: bool = False) -> Console:
     )
 
 
+def can_show(chars: str) -> bool:
+    """Whether stdout's encoding has these characters (a GBK console has █ but not ░; ASCII has neither)."""
+    try:
+        chars.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def say(text: str = "") -> None:
     """A plain line on stdout (the result of a command)."""
     sys.stdout.write(text + "\n")
@@ -66,11 +76,113 @@ def _marked(word: str, colour: str) -> str:
 
 def notice(text: str) -> None:
     """Something the user should know but that is not an error (a clamped date, a lower value)."""
-    sys.stderr.write(f"{_marked('提示', '33')}{text}\n")
+    sys.stderr.write(f"{_marked('提示', '33')}{shorten(text)}\n")
+
+
+MESSAGE_LIMIT = 300
+"""Characters of one message line; a longer one (it quotes 32,000 characters someone pasted) is
+cut in the middle, keeping its beginning (what and where) and its end (what to do)."""
+
+
+def shorten(line: str, limit: int = MESSAGE_LIMIT) -> str:
+    if len(line) <= limit:
+        return line
+    head, tail = limit * 2 // 3, limit // 4
+    return f"{line[:head]}…（省略{len(line) - head - tail}字）…{line[-tail:]}"
 
 
 def error(text: str) -> None:
     """One line per problem, prefixed so it stands out; the caller exits non-zero."""
     mark = _marked("错误", "1;31")
     for line in text.splitlines() or [""]:
-        sys.stderr.write(f"{mark}{line}\n")
+        sys.stderr.write(f"{mark}{shorten(line)}\n")
+
+
+# --- when the output itself fails ------------------------------------------------------------------
+
+OUTPUT_FAILED_RECORDED = 3
+"""Exit code: the result could not be written to stdout (closed, full, a broken pipe) but the
+change the command made *was* stored. A script must not simply retry (it would record twice)."""
+
+_OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT})
+_changed = False
+
+
+def note_change() -> None:
+    """Called by the ledger after each committed write: from now on, exit codes say so."""
+    global _changed
+    _changed = True
+
+
+def changed() -> bool:
+    return _changed
+
+
+class _ClosedStream:
+    """Stands in for a stdout that was closed before kjyd started (``kjyd update … >&-``)."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def prepare_streams() -> None:
+    """Make stdout/stderr unable to crash on a character: an unencodable one (GBK, ASCII, latin-1
+    consoles and files; a lone surrogate) is written as ``?``; a closed stdout fails when written."""
+    global _changed
+    _changed = False
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:  # nowhere to say anything: the exit code still tells
+        sys.stderr = _Discard()
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def is_output_failure(err: OSError) -> bool:
+    return isinstance(err, BrokenPipeError) or err.errno in _OUTPUT_ERRNOS
+
+
+def output_failed(err: OSError) -> int:
+    """Say (on stderr, if it still works) that the result could not be printed; return the exit code.
+
+    stdout is then pointed at the null device, so the interpreter's own flush at exit cannot add an
+    "Exception ignored … BrokenPipeError" traceback.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        sys.stdout = _Discard()
+    reason = "磁盘已满" if err.errno == errno.ENOSPC else "输出已关闭或中断"
+    if _changed:
+        text = f"结果无法输出（{reason}），但更改已保存，请勿重复提交（退出码 {OUTPUT_FAILED_RECORDED}）"
+        code = OUTPUT_FAILED_RECORDED
+    else:
+        text = f"结果无法输出（{reason}），未做任何更改"
+        code = 1
+    try:
+        error(text)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+class _Discard(_ClosedStream):
+    def write(self, text: str) -> int:
+        return len(text)

@@ -142,6 +142,10 @@ class SectionSpec(_Strict):
     title: Text = Field(description="部分标题")
 
 
+PERIOD_YEARS = (1900, 2199)
+"""Years a plan period may lie in: any real plan, with room for date arithmetic around it."""
+
+
 class PeriodSpec(_Strict):
     """计划期，任意长度（可跨年，如 2023-01-01 至 2027-12-31）。"""
 
@@ -364,6 +368,10 @@ def _cross_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
         problems.append(
             (("period", "end"), f"计划期结束日 {spec.period.end} 早于开始日 {spec.period.start}")
         )
+    for field in ("start", "end"):  # 0001…9999 passed, then date arithmetic overflowed in show/export
+        day = getattr(spec.period, field)
+        if not PERIOD_YEARS[0] <= day.year <= PERIOD_YEARS[1]:
+            problems.append((("period", field), f"计划期日期 {day} 不在 {PERIOD_YEARS[0]} 至 {PERIOD_YEARS[1]} 年之间"))
     problems += _structure_checks(spec)
 
     task_numbers: dict[int, TaskSpec] = {}

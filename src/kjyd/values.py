@@ -30,9 +30,16 @@ _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
 
 
-def shown(text: str) -> str:
-    """Echo user input inside a one-line message: control characters escaped, never a line break."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+def shown(text: str, limit: int = 60) -> str:
+    """Echo user input inside a one-line message: control characters (bidi overrides too) escaped,
+    never a line break, and at most ``limit`` characters of it (a pasted 32,000-character value
+    is not repeated in full)."""
+    more = f"…（共{len(text)}字）" if len(text) > limit else ""
+    return "".join(c if c.isprintable() else _escaped(c) for c in text[:limit]) + more
+
+
+def _escaped(c: str) -> str:
+    return f"\\u{ord(c):04x}" if unicodedata.category(c) != "Cc" and ord(c) < 0x10000 else repr(c)[1:-1]
 
 
 def quoted(value: object, limit: int = 40) -> str:
@@ -43,11 +50,16 @@ def quoted(value: object, limit: int = 40) -> str:
 
 def one_line(text: str) -> str:
     """Stored free text (a note, a name) for display on one line: line breaks and tabs become single
-    spaces, and control characters are shown escaped (``\\x1b``), so a pasted note can neither break
-    a table's rows nor send escape codes to the terminal (colours, cursor moves, a cleared screen)."""
+    spaces, and control characters are shown escaped (``\\x1b``, bidi controls as ``\\u202e``), so a
+    pasted note can neither break a table's rows nor send escape codes to the terminal (colours,
+    cursor moves, a cleared screen) nor reverse the text that follows."""
     return "".join(
-        repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in " ".join(text.split())
+        _escaped(c) if unicodedata.category(c) == "Cc" or c in _BIDI else c for c in " ".join(text.split())
     )
+
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Bidirectional controls: U+202E in a note or a division name would show the rest of the line reversed."""
 
 
 def _normalise(text: str) -> str:
@@ -117,9 +129,15 @@ def parse_tolerance(text: str | None) -> float:
 def parse_count(text: str, *, what: str) -> int:
     """A positive whole number such as ``--limit 20``."""
     s = _normalise(text)
-    if not s.isdigit() or int(s) < 1:
+    if not (s.isascii() and s.isdigit()) or not s.lstrip("0"):
         raise InputError(f'{what} "{shown(text)}" 应为正整数')
-    return int(s)
+    digits = s.lstrip("0")
+    return COUNT_LIMIT if len(digits) > 18 else int(digits)  # 20 or 5,000 digits: no limit
+
+
+COUNT_LIMIT = 10**18
+"""A count above this means "all": SQLite's LIMIT takes 64-bit integers, Python's int() refuses
+over 4,300 digits."""
 
 
 def parse_entry_number(text: str) -> int:
@@ -136,13 +154,29 @@ def current_user(by: str | None, configured: str | None = None) -> str:
         raise InputError("填报人（--by）不能为空")
     for candidate in (by, os.environ.get(USER_ENV), configured):
         if candidate and candidate.strip():
-            return candidate.strip()
+            # an environment variable can carry undecodable bytes (lone surrogates) and any length
+            name = re.sub("[\ud800-\udfff]", "\ufffd", candidate.strip())
+            return check_text_length(name, "填报人", NAME_LIMIT)
     try:
         import getpass
 
         return getpass.getuser()
     except Exception:  # no login name (containers, odd Windows setups): still record the check-in
         return "未知"
+
+
+TEXT_LIMIT = 32_767
+"""Longest note, 存在问题 or 下一步计划 (characters), in update and collect alike: Excel's own cell
+limit, so whatever a division can type in a cell is accepted, and a 300 MB "note" is not."""
+NAME_LIMIT = 200
+"""Longest 填报人 (``--by``, ``KJYD_USER``)."""
+
+
+def check_text_length(text: str, what: str, limit: int = TEXT_LIMIT) -> str:
+    """``text`` if it is at most ``limit`` characters; otherwise a Chinese error saying both lengths."""
+    if len(text) > limit:
+        raise InputError(f"{what}过长（{len(text)} 字，上限 {limit} 字）")
+    return text
 
 
 MAX_VALUE = 1e15

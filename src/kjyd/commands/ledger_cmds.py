@@ -84,12 +84,14 @@ def update_command(
     from kjyd.ledger import Ledger
     from kjyd.plan import format_number
     from kjyd.progress import percent_of
-    from kjyd.values import check_value, checkin_date, current_user, one_line, parse_number
+    from kjyd.values import check_text_length, check_value, checkin_date, current_user, one_line, parse_number
 
     app_state = state(ctx)
     plan = app_state.plan
     target = plan.resolve(address)
-    note = (note or "").strip()
+    note = check_text_length((note or "").strip(), "--note 说明")
+    problems = check_text_length((problems or "").strip(), "--problems 存在问题")
+    next_steps = check_text_length((next_steps or "").strip(), "--next 下一步计划")
     if value is not None and add is not None:
         raise InputError("--value 和 --add 只能用其中一个")
     if value is None and add is None and not note:
@@ -108,7 +110,7 @@ def update_command(
     with Ledger.open(app_state.db_path, write=True) as ledger:
         entry, previous = ledger.record(
             plan_id=plan.id, target_id=target.id, date=day, value=number, add=delta, note=note, who=who,
-            problems=(problems or "").strip(), next_steps=(next_steps or "").strip(), check=check,
+            problems=problems, next_steps=next_steps, check=check,
         )
         current = _current_entry(ledger, plan, target.id) if entry.value is not None else None
 

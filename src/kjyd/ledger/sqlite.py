@@ -23,14 +23,17 @@ loaded whole); which check-in gives the value is decided by :mod:`kjyd.entries`.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
+from kjyd import output
 from kjyd.entries import Entry, value_as_of
 from kjyd.errors import LedgerError
+from kjyd.values import quoted
 from kjyd.ledger import Ledger, month_bounds, now_utc
 
 BUSY_TIMEOUT_MS = 20_000
@@ -103,17 +106,33 @@ def _now() -> str:
 
 
 def _entry(row: tuple) -> Entry:
+    """A stored row as an :class:`Entry`; a row another tool wrote wrongly is a located error."""
     (id_, plan_id, target_id, day, value, note, who, recorded, withdrawn, problems, next_steps, source) = row
+    field, raw = "日期", day
+    try:
+        parsed_day = date.fromisoformat(day)
+        field, raw = "录入时间", recorded
+        recorded_at = datetime.fromisoformat(recorded)
+        field, raw = "撤销时间", withdrawn
+        withdrawn_at = datetime.fromisoformat(withdrawn) if withdrawn else None
+        field, raw = "数值", value
+        if value is not None and (isinstance(value, (str, bytes)) or not math.isfinite(value)):
+            raise ValueError(value)
+    except (ValueError, TypeError):
+        raise LedgerError(
+            f"进度数据库中编号 #{id_} 的填报记录{field} {quoted(raw)} 无效（可能由其他程序写入），"
+            "请修正该记录或用备份恢复"
+        ) from None
     return Entry(
         id=id_,
         plan_id=plan_id,
         target_id=target_id,
-        date=date.fromisoformat(day),
+        date=parsed_day,
         value=value,
         note=note or "",
         who=who or "",
-        recorded_at=datetime.fromisoformat(recorded),
-        withdrawn_at=datetime.fromisoformat(withdrawn) if withdrawn else None,
+        recorded_at=recorded_at,
+        withdrawn_at=withdrawn_at,
         problems=problems or "",
         next_steps=next_steps or "",
         source=source or "",
@@ -247,9 +266,12 @@ class SqliteLedger(Ledger):
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:
             raise _translate(err, self.path) from None
+        before = conn.total_changes
         try:
             yield conn
             conn.execute("COMMIT")
+            if conn.total_changes != before:
+                output.note_change()  # an exit code must now say that something was stored
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from rich.cells import cell_len, get_character_cell_size
 from rich.text import Span, Text
 
+from kjyd.output import can_show
+
 GAP = "  "
 """Space between two columns."""
 
@@ -134,7 +136,7 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
     lines = [] if title is None else [Text(title, style="bold")]
     if any(col.header for col in columns):
         headers = [cell_lines(Text(col.header, style="bold"), w, "crop") for col, w in zip(columns, widths)]
-        lines += [_line(columns, widths, headers, 0, crop), Text("─" * min(width, used))]
+        lines += [_line(columns, widths, headers, 0, crop), Text(("─" if can_show("─") else "-") * min(width, used))]
     for row in rows:
         row_columns, row_widths = _spanned(columns, widths, len(row))
         cells = [cell_lines(cell, w, col.overflow) for cell, w, col in zip(row, row_widths, row_columns)]

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from rich.console import Group
 from rich.text import Text
 
-from kjyd.output import STATE_STYLES
+from kjyd.output import STATE_STYLES, can_show
 from kjyd.plan import Plan, Target, format_number, value_label
 from kjyd.render.columns import Cell, Column, Lines, layout
 from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow
@@ -26,25 +26,30 @@ NARROW = 80
 """Below this many columns, bars and dates are shortened to leave room for text."""
 
 SPARKS = "▁▂▃▄▅▆▇█"
+ASCII_SPARKS = "_.-:=+*#"
+"""Bars and sparks where stdout cannot show block characters (``status > 文件.txt`` on a GBK
+Windows console, an ASCII or latin-1 locale): the same shape in ASCII, never an encoding error."""
 
 
 def bar(percent: float | None, width: int = 8) -> str:
     """``████░░░░  50%``: filled share clamped to 0..100, the number itself unclamped."""
     if percent is None:
         return "—"
+    full, empty = ("█", "░") if can_show("█░") else ("#", "-")
     filled = round(min(max(percent, 0.0), 100.0) / 100 * width)
-    return f"{'█' * filled}{'░' * (width - filled)} {percent:>3.0f}%"
+    return f"{full * filled}{empty * (width - filled)} {percent:>3.0f}%"
 
 
 def spark(values: Sequence[float | None], target: float) -> str:
     """One character per month, scaled so that █ means the target is reached; · for no value."""
+    sparks, dot = (SPARKS, "·") if can_show(SPARKS + "·") else (ASCII_SPARKS, ".")
     chars = []
     for value in values:
         if value is None:
-            chars.append("·")
+            chars.append(dot)
         else:
             share = min(max(value / target, 0.0), 1.0)
-            chars.append(SPARKS[round(share * (len(SPARKS) - 1))])
+            chars.append(sparks[round(share * (len(sparks) - 1))])
     return "".join(chars)
 
 

@@ -1,0 +1,185 @@
+"""Reading a workbook somebody else made, within limits: time and memory bounded by our template.
+
+A filled template comes back from a division by e-mail or a shared folder; ``kjyd collect`` must
+not let such a file cost minutes or gigabytes, hang, or crash. The classes of attack and the
+answer to each:
+
+* **XML entity expansion** ("billion laughs", a 1 MB entity used 1,500 times): ``defusedxml`` is a
+  dependency, and openpyxl parses with it whenever it is installed, so a document type declaration
+  with entities is refused before anything is expanded.
+* **Zip bombs** (300 MB of text in a 319 KB file): every part's *declared* uncompressed size is
+  checked against :data:`PART_LIMIT` / :data:`TOTAL_LIMIT` before any XML is parsed; Python's
+  zipfile never inflates a part beyond its declared size (a lying header fails its CRC check).
+* **Huge or far-away sheets** (a stray cell at ``Z1048576``, a million real rows): the sheet is
+  streamed (openpyxl read-only mode); only the template's own area is kept, and any content
+  outside it is a located problem. Parsing stops after :data:`STRAY_LIMIT` such cells.
+* **Files that are not files** (a FIFO named ``x.xlsx``, a file that vanishes or is replaced
+  between two opens): the path is opened once, non-blocking, checked to be a regular file and
+  read into memory (at most :data:`FILE_LIMIT` bytes); every later step reads those bytes.
+
+Excel writes control characters in cells as ``_x001B_``; :func:`cell_text` decodes them so a note
+is stored as typed (and shown escaped by the terminal renderers).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MB = 1024 * 1024
+FILE_LIMIT = 20 * MB
+"""Largest workbook file collect reads (a filled template is tens of kilobytes)."""
+PART_LIMIT = 10 * MB
+"""Largest uncompressed part (one sheet, the shared strings) inside the workbook."""
+TOTAL_LIMIT = 50 * MB
+"""Largest uncompressed total of all parts."""
+PARTS_LIMIT = 1000
+"""Most parts (files inside the zip) a workbook may have."""
+STRAY_LIMIT = 10
+"""Cells outside the template's area reported before reading stops."""
+
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+class Unreadable(Exception):
+    """The file cannot be collected at all; ``str(err)`` is the Chinese reason (no location)."""
+
+
+def read_once(path: Path) -> bytes:
+    """The file's bytes, read through one open of a regular file (never blocks on a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise Unreadable("找不到文件") from None
+    except IsADirectoryError:
+        raise Unreadable("这是一个文件夹，不是填报表") from None
+    except OSError as err:
+        raise Unreadable(f"无法读取文件：{err.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise Unreadable("这是一个文件夹，不是填报表")
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("不是普通文件（管道、设备等），不能作为填报表收取")
+        if info.st_size > FILE_LIMIT:
+            raise Unreadable(f"文件过大（{info.st_size / MB:.1f} MB，上限 {FILE_LIMIT // MB} MB），不是 kjyd 填报表")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(FILE_LIMIT + 1)
+    except OSError as err:
+        raise Unreadable(f"无法读取文件：{err.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > FILE_LIMIT:  # it grew while being read
+        raise Unreadable(f"文件过大（上限 {FILE_LIMIT // MB} MB），不是 kjyd 填报表")
+    return data
+
+
+def check_parts(data: bytes) -> None:
+    """Refuse a zip whose parts would inflate beyond the limits, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise Unreadable("无法打开，文件已损坏或不是有效的 xlsx 工作簿") from None
+    if len(infos) > PARTS_LIMIT:
+        raise Unreadable(f"工作簿内部文件过多（{len(infos)} 个，上限 {PARTS_LIMIT}），不是 kjyd 填报表")
+    for info in infos:
+        if info.file_size > PART_LIMIT:
+            raise Unreadable(
+                f"工作簿内部文件 {info.filename[:60]} 解压后达 {info.file_size / MB:.0f} MB"
+                f"（上限 {PART_LIMIT // MB} MB），拒绝读取（可能是恶意构造的文件）"
+            )
+    total = sum(info.file_size for info in infos)
+    if total > TOTAL_LIMIT:
+        raise Unreadable(
+            f"工作簿解压后共 {total / MB:.0f} MB（上限 {TOTAL_LIMIT // MB} MB），拒绝读取（可能是恶意构造的文件）"
+        )
+
+
+def open_book(data: bytes, *, data_only: bool = False):
+    """An openpyxl read-only workbook over ``data`` (streams sheets; defusedxml parses the XML)."""
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+
+
+def cell_text(value: object) -> object:
+    """A cell's value with Excel's ``_xHHHH_`` escapes decoded (other values unchanged)."""
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """The part of an openpyxl cell that collect reads."""
+
+    value: object
+    data_type: str
+    coordinate: str
+    column_letter: str
+
+
+class Grid:
+    """One sheet's area (rows 1..``max_row``, columns 1..``max_column``), read by streaming."""
+
+    def __init__(self, cells: dict[tuple[int, int], GridCell], max_row: int, max_column: int):
+        self._cells = cells
+        self.max_row = max_row
+        self.max_column = max_column
+
+    def cell(self, row: int, column: int) -> GridCell:
+        found = self._cells.get((row, column))
+        if found is not None:
+            return found
+        from openpyxl.utils import get_column_letter
+
+        letter = get_column_letter(column)
+        return GridCell(None, "n", f"{letter}{row}", letter)
+
+    def __getitem__(self, coordinate: str) -> GridCell:
+        from openpyxl.utils.cell import coordinate_to_tuple
+
+        return self.cell(*coordinate_to_tuple(coordinate))
+
+
+def read_area(ws, max_row: int, max_column: int, where: str, stray: list[str] | None = None) -> Grid:
+    """Stream ``ws`` keeping rows 1..``max_row`` × columns 1..``max_column``.
+
+    With ``stray`` (a problem list), each non-empty cell outside the area is reported there as
+    ``where!Z9: …`` (up to :data:`STRAY_LIMIT`, then reading stops); without it the rest of the
+    sheet is not read at all.
+    """
+    cells: dict[tuple[int, int], GridCell] = {}
+    if stray is None:
+        rows = ws.iter_rows(min_row=1, max_row=max_row, max_col=max_column)
+    else:
+        ws.reset_dimensions()  # the file's own <dimension> may claim a million rows
+        rows = ws.iter_rows(min_row=1)
+    found = 0
+    for index, row in enumerate(rows, start=1):
+        for cell in row:
+            value = getattr(cell, "value", None)
+            if value is None:
+                continue
+            column = cell.column
+            if index <= max_row and column <= max_column:
+                cells[(index, column)] = GridCell(cell_text(value), cell.data_type, cell.coordinate, cell.column_letter)
+            elif stray is not None and str(value).strip():
+                found += 1
+                stray.append(f"{where}!{cell.coordinate}: {_outside(index, max_row)}")
+                if found >= STRAY_LIMIT:
+                    stray.append(f"{where}: 填报区域以外还有内容，未再逐一列出")
+                    return Grid(cells, max_row, max_column)
+    return Grid(cells, max_row, max_column)
+
+
+def _outside(row: int, max_row: int) -> str:
+    if row > max_row:
+        return "此行不是填报行（不在 kjyd 生成的目标行内），请把内容填到对应目标的行或删除"
+    return "此列不在填报表内（kjyd 生成的表只有 A–K 列），请删除该单元格的内容"
