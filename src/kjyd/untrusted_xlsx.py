@@ -4,9 +4,9 @@ A filled template comes back from a division by e-mail or a shared folder; ``kjy
 not let such a file cost minutes or gigabytes, hang, or crash. The classes of attack and the
 answer to each:
 
-* **XML entity expansion** ("billion laughs", a 1 MB entity used 1,500 times): ``defusedxml`` is a
-  dependency, and openpyxl parses with it whenever it is installed, so a document type declaration
-  with entities is refused before anything is expanded.
+* **XML entity expansion** ("billion laughs", a 1 MB entity used 1,500 times): no part may
+  contain a document type declaration (checked on the bytes, whatever parser openpyxl picks), and
+  ``defusedxml`` is a dependency, which openpyxl parses with whenever it is installed.
 * **Zip bombs** (300 MB of text in a 319 KB file): every part's *declared* uncompressed size is
   checked against :data:`PART_LIMIT` / :data:`TOTAL_LIMIT` before any XML is parsed; Python's
   zipfile never inflates a part beyond its declared size (a lying header fails its CRC check).
@@ -99,6 +99,27 @@ def check_parts(data: bytes) -> None:
         raise Unreadable(
             f"工作簿解压后共 {total / MB:.0f} MB（上限 {TOTAL_LIMIT // MB} MB），拒绝读取（可能是恶意构造的文件）"
         )
+    _refuse_doctypes(data, infos)
+
+
+_DOCTYPES = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+
+
+def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """No part of a workbook needs a document type declaration; refuse any (entities live there).
+
+    defusedxml guards the parts openpyxl streams, but openpyxl parses some small parts with lxml
+    when that is installed (python-docx brings it); this check covers every parser alike.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in infos:
+                with archive.open(info) as part:
+                    content = part.read(PART_LIMIT + 1)
+                if any(mark in content for mark in _DOCTYPES):
+                    raise Unreadable(f"工作簿内部文件 {info.filename[:60]} 含有 XML 实体声明，拒绝读取（可能是恶意构造的文件）")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        raise Unreadable("无法打开，文件已损坏或不是有效的 xlsx 工作簿") from None
 
 
 def open_book(data: bytes, *, data_only: bool = False):
