@@ -293,3 +293,25 @@ def test_goals_as_dash_lines_under_a_numbered_heading():
     ]
     assert [s.title for s in draft.sections] == ["重点工作"]
     assert [t.title for t in draft.tasks] == ["打造创新平台", "培育创新主体"]
+
+
+def test_numbered_points_of_the_covering_letter_are_not_tasks():
+    notice = "\n".join([
+        "某省科学技术厅关于印发《2023年全省科技工作要点》的通知",
+        "各市科技局：",
+        "现将《2023年全省科技工作要点》印发给你们，并就有关事项通知如下：",
+        "一、高度重视。各地要把落实工作要点作为重要任务。",
+        "二、按时报送。请于每季度末报送进展情况。",
+        "某省科学技术厅",
+        "2023年1月30日",
+        "2023年全省科技工作要点",
+        "主要目标：新增高新技术企业800家。",
+        "一、培育科技企业",
+        "（一）实施倍增计划。新增高新技术企业800家。",
+        "二、建设创新平台",
+        "（二）建设重点实验室。新建省重点实验室10个。",
+    ])
+    draft = draft_text(notice, "通知.txt").draft
+    assert [s.title for s in draft.sections] == ["培育科技企业", "建设创新平台"]
+    assert [t.title for t in draft.tasks] == ["实施倍增计划", "建设重点实验室"]
+    assert [(h.found.number, h.ref) for h in draft.headlines] == [(800, "1.1")]

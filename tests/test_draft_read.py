@@ -138,3 +138,37 @@ def test_odd_spaces_and_control_characters_are_tidied(tmp_path):
     path = tmp_path / "n.txt"
     path.write_text("\ufeff一、\u3000平台\r\n\r\n（一）建设\u00a0平台。新建\u200b平台\t5个。\x07\r\n", encoding="utf-8")
     assert read_notice(path) == "一、 平台\n（一）建设 平台。新建平台 5个。"
+
+
+@needs_shared
+def test_a_government_page_around_the_xian_notice_drafts_like_the_text(tmp_path):
+    """The page as a browser saves it: menu links in divs, breadcrumbs, an info line with the
+    publication time, share and print links, a footer; the notice in <p><span> runs."""
+    from tests.test_draft_quality import OTHER
+
+    source = OTHER / "xian_kjj_2022.txt"
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    paragraphs = "".join(f'<p style="text-indent:2em"><span>{line}</span></p>' for line in lines)
+    page = (
+        "<html><head><title>关于印发《2022年西安市科技工作要点》的通知_通知公告_西安市科学技术局</title>"
+        "<script>document.write('新增100家')</script></head><body>"
+        "<div class='menu'><a href='/'>首页</a><a href='/zwgk'>政务公开</a></div>"
+        "<div class='location'>当前位置：<a href='/'>首页</a> &gt; 通知公告</div>"
+        "<div class='info'>发布时间：2022-03-11 16:20 &nbsp; 来源：市科技局</div>"
+        f"<div class='TRS_Editor'>{paragraphs}</div>"
+        "<div class='share'>分享到：<a>微信</a><a>微博</a></div>"
+        "<div><a href='javascript:window.print()'>【打印本页】</a><a>【关闭窗口】</a></div>"
+        "<div class='footer'><p>主办：西安市科学技术局 电话：029-86787000</p></div></body></html>"
+    )
+    path = tmp_path / "通知.html"
+    path.write_text(page, encoding="utf-8")
+    from_page = draft_notice(path).draft
+    from_text = draft_notice(source).draft
+    assert str(from_page.published) == "2022-03-11"
+    assert (from_page.title, from_page.issuer, from_page.issued, from_page.goals_text) == (
+        from_text.title, from_text.issuer, from_text.issued, from_text.goals_text
+    )
+    assert [(h.found.value, h.found.unit, h.found.comparator) for h in from_page.headlines] == [
+        (h.found.value, h.found.unit, h.found.comparator) for h in from_text.headlines
+    ]
+    assert [(t.title, t.text) for t in from_page.tasks] == [(t.title, t.text) for t in from_text.tasks]

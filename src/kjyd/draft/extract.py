@@ -147,13 +147,15 @@ def _marker(line: str) -> tuple[str, int | None, str] | None:
 def draft_from_text(text: str) -> Draft:
     """Everything ``kjyd draft`` finds in a notice's text (as :func:`kjyd.draft.read.read_notice` gives it)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    goals_text, goals_lines, goals_in_structure, goals_how = _goals(lines)
-    # The plan's items start after the goals, unless the goals are themselves one of its numbered
-    # items (二、主要目标：…): then they start at the first "1" and skip the goals' lines.
-    body_from = goals_lines[-1] + 1 if goals_lines and not goals_in_structure else 0
+    title, short_title, issuer, title_notes = _title(lines)
+    heading = _heading_line(lines, title, short_title)
+    goals_text, goals_lines, goals_in_structure, goals_how = _goals(lines, heading)
+    # The plan's items start after its own heading (a covering letter may have numbered points of
+    # its own) and after the goals, unless the goals are themselves one of its numbered items
+    # (二、主要目标：…): then they start at the first "1" and skip the goals' lines.
+    body_from = goals_lines[-1] + 1 if goals_lines and not goals_in_structure else heading + 1
     items = _items(lines, body_from, skip=set(goals_lines))
     sections, tasks, numbering, structure_notes = _structure(items)
-    title, short_title, issuer, title_notes = _title(lines)
     start, end, period_note = _period(title, lines, goals_text)
     draft = Draft(
         id=_plan_id(title, start, end),
@@ -201,11 +203,24 @@ def _document_number(lines: list[str]) -> str | None:
 # --- goals --------------------------------------------------------------------------------------
 
 
-def _goals(lines: list[str]) -> tuple[str, list[int], bool, str]:
+def _heading_line(lines: list[str], title: str, short_title: str | None) -> int:
+    """Index of the last line that is the plan's own heading (after the covering letter), or -1."""
+    names = {n for n in (title, short_title) if n}
+    found = -1
+    for i, line in enumerate(lines[:200]):
+        if line in names or (len(line) >= 6 and title.endswith(line) and _PLAN_WORDS.search(line)):
+            found = i
+    return found
+
+
+def _goals(lines: list[str], heading: int = -1) -> tuple[str, list[int], bool, str]:
     """(goals paragraph, indexes of its lines, whether it sits inside the numbered structure, how it
-    was found as a review note) — or ("", [], False, "") when the notice has none."""
-    first_item = next((i for i, line in enumerate(lines) if _opens_plan_item(line)), len(lines))
+    was found as a review note) — or ("", [], False, "") when the notice has none. Searched from
+    the plan's heading on when there is one."""
+    first_item = next((i for i, line in enumerate(lines) if i > heading and _opens_plan_item(line)), len(lines))
     for i, line in enumerate(lines):
+        if i <= heading:
+            continue
         half = half_width(line)
         if _GOALS_HEADING.match(half) and i + 1 < len(lines):
             body = []
@@ -222,7 +237,7 @@ def _goals(lines: list[str]) -> tuple[str, list[int], bool, str]:
             if find_targets(rest):
                 return rest, [i], _marker(line) is not None, ""
     # No label: the "力争…" sentence that closes the overview, before the first item.
-    for i in range(min(first_item, len(lines)) - 1, -1, -1):
+    for i in range(min(first_item, len(lines)) - 1, heading, -1):
         line = lines[i]
         for m in _STRIVE.finditer(line):
             rest = line[m.start():].strip()
