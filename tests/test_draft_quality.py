@@ -315,3 +315,22 @@ def test_numbered_points_of_the_covering_letter_are_not_tasks():
     assert [s.title for s in draft.sections] == ["培育科技企业", "建设创新平台"]
     assert [t.title for t in draft.tasks] == ["实施倍增计划", "建设重点实验室"]
     assert [(h.found.number, h.ref) for h in draft.headlines] == [(800, "1.1")]
+
+
+def test_items_with_their_own_text_are_tasks_and_their_details_stay_inside():
+    notice = "\n".join([
+        "2023年全省科技创新工作要点",
+        "力争全省技术合同成交额达到1600亿元。",
+        "1.加快成渝地区协同创新。落实协同创新行动方案，重点抓好以下工作：",
+        "（1）共建成渝综合性科学中心，新建联合实验室5个；",
+        "（2）举办双城创新活动10场。",
+        "2.强化基础研究。实施基础研究十年行动，新建基础研究中心3个。",
+    ])
+    draft = draft_text(notice, "要点.txt").draft
+    assert draft.sections == []
+    assert [t.title for t in draft.tasks] == ["加快成渝地区协同创新", "强化基础研究"]
+    assert "（2）举办双城创新活动10场。" in draft.tasks[0].text
+    assert [(g.name, g.number, g.unit) for g in draft.tasks[0].targets] == [
+        ("新建联合实验室", 5, "个"), ("举办双城创新活动", 10, "场"),
+    ]
+    assert [(h.found.number, h.found.unit) for h in draft.headlines] == [(1600, "亿元")]

@@ -365,6 +365,12 @@ def _structure(items: list[_Item]) -> tuple[list[DraftSection], list[DraftTask],
     if framing and len(present) >= 3:
         part_level = present.pop(0)
     section_level, task_level = (present[0], present[1]) if len(present) >= 2 else (None, present[0])
+    if section_level is not None and not framing:
+        # A section is a heading over its tasks; items that carry their own text (1.加快…。落实…,
+        # with (1)(2) details below) are tasks, and the level below is part of their text.
+        upper = [i for i in items if i.level == section_level]
+        if sum(1 for i in upper if _lead_phrase(i.head, limit=40)[1] or i.body) * 2 > len(upper):
+            section_level, task_level = None, section_level
     deeper = set(order[order.index(task_level) + 1:])
 
     out = _Builder()

@@ -87,7 +87,7 @@ _NOT_AFTER_UNIT = re.compile(
 _BEFORE_NOT = re.compile(r"(?:第|前|排名|位居|居|每|近|每年|连续)\s?$")
 _QUOTES = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"|「[^」]*」|‘[^’]*’|〔[^〕]*〕|\[[^\]]*\]")
 # Clause boundaries: punctuation, and 和/及/与 right before another number (3个A和3个B).
-_BULLET = re.compile(r"[\s—–\-·•●▪◆]*")
+_BULLET = re.compile(r"(?:[\s—–\-·•●▪◆]|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]|[①-⑳])*")
 _CLAUSE_END = re.compile(r"[，；;。：:！？!?\n]|(?<!\d),|,(?!\d{3}(?:\D|$))")  # not 2,500
 _LIST_SEP = re.compile(r"、|(?:和|及|与|以及)(?=\s?\d)")
 
