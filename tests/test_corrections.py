@@ -135,3 +135,107 @@ def test_undo_file_asks_and_refuses_a_file_never_collected(run, db_path, collect
     fails(run("undo", "--file", str(tmp_path / "别的.xlsx"), "--yes"), "没有收取 别的.xlsx")
     ok(run("undo", "--file", str(collected), "--yes"))
     fails(run("undo", "--file", str(collected), "--yes"), "已全部撤销")
+
+
+# --- units after numbers (one parser: update, collect, plan values) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "typed", "stored"),
+    [
+        ("二十.4", "80人次", 80), ("十三.1", "2个", 2), ("十四.3", "1.3万家", 13000),
+        ("十三.5", "2500亿元", 2500), ("十三.5", "2500亿", 2500), ("H2", "8%", 8), ("H2", "８％", 8),
+    ],
+)
+def test_update_accepts_the_targets_unit_and_its_short_form(run, db_path, address, typed, stored):
+    ok(run("update", address, "--value", typed))
+    assert [r[2] for r in state(db_path)] == [stored]
+
+
+def test_update_accepts_25_chang_for_changci(run, db_path, plan):
+    changci = next(t for t in plan.targets if t.unit == "场次")
+    ok(run("update", changci.label, "--value", "25场"))
+    ok(run("update", changci.label, "--add", "3场次"))
+    assert [r[2] for r in state(db_path)] == [25, 28]
+
+
+@pytest.mark.parametrize(
+    ("address", "typed", "words"),
+    [
+        ("十三.5", "8100000万元", ("应以 亿元 计", "即 810亿元")),
+        ("二十.4", "80人", ("应以 人次 计",)),
+        ("十三.1", "2家", ("应以 个 计",)),
+    ],
+)
+def test_a_different_unit_is_refused_naming_the_right_one(run, db_path, address, typed, words):
+    fails(run("update", address, "--value", typed), *words)
+    fails(run("update", address, "--add", typed), *words)
+    assert not db_path.exists() or state(db_path) == []
+
+
+def test_collect_reads_units_with_the_same_parser(run, tmp_path, db_path):
+    folder = tmp_path / "out"
+    ok(run("template", "--month", "2022-07", "-o", str(folder)))
+    good = fill(folder / TEMPLATE, tmp_path / "好.xlsx", {"20.4": {"G": "80人次"}, "13.1": {"G": "2个"}})
+    ok(run("collect", str(good)))
+    assert sorted(r[2] for r in state(db_path)) == [2, 80]
+    bad = fill(folder / TEMPLATE, tmp_path / "坏.xlsx", {"13.5": {"G": "8100000万元"}})
+    result = run("collect", str(bad))
+    assert result.exit_code == 1 and "应以 亿元 计" in result.stderr and "!G" in result.stderr
+
+
+# --- the magnitude rule -----------------------------------------------------------------------
+
+
+def test_a_value_over_ten_times_the_target_is_refused_when_not_interactive(run, db_path):
+    fails(run("update", "十三.5", "--value", "8100000"), "未记录", "3240 倍", "亿元", "--yes")
+    assert not db_path.exists() or state(db_path) == []
+    result = ok(run("update", "十三.5", "--value", "8100000", "--yes"))
+    assert "3240 倍" in result.stderr
+    assert [r[2] for r in state(db_path)] == [8100000]
+
+
+def test_a_value_over_a_hundred_times_the_previous_is_refused_also_via_add(run, db_path):
+    ok(run("update", "十四.3", "--value", "5", "--date", "2022-06-01"))
+    fails(run("update", "十四.3", "--value", "600"), "上次 5家 的 120 倍")
+    fails(run("update", "十四.3", "--add", "600"), "上次 5家 的 121 倍")
+    ok(run("update", "十四.3", "--value", "400"))  # 80×: a big month, not a slip
+    assert [r[2] for r in state(db_path)] == [5, 400]
+
+
+def test_the_rule_leaves_growth_rates_and_progress_alone_within_reason(run, db_path):
+    ok(run("update", "H2", "--value", "0.1", "--date", "2022-06-01"))
+    ok(run("update", "H2", "--value", "-20"))  # a rate: no ratio to a previous value near 0
+    fails(run("update", "H2", "--value", "90"), "目标 8% 的 11 倍")
+    ok(run("update", "三", "--value", "0.5", "--date", "2022-06-01"))
+    ok(run("update", "三", "--value", "90"))  # 工作进度 is held to 0..100 already
+
+
+def _in_terminal(args: list[str], answer: str, env: dict) -> tuple[int, str]:
+    """Run kjyd with its stdin on a pseudo-terminal (as a clerk at a prompt) and answer once."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kjyd", *args], stdin=secondary, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, env=env,
+    )
+    os.close(secondary)
+    os.write(main, answer.encode())
+    out, err = proc.communicate(timeout=60)
+    os.close(main)
+    return proc.returncode, (out + err).decode()
+
+
+@pytest.mark.parametrize(("answer", "code", "kept"), [("n\n", 1, []), ("y\n", 0, [8100000.0])])
+def test_in_a_terminal_the_rule_asks_and_records_only_on_yes(db_path, answer, code, kept):
+    import os
+
+    env = {**os.environ, "KJYD_TODAY": "2022-08-05"}
+    returncode, text = _in_terminal(["update", "十三.5", "--value", "8100000"], answer, env)
+    assert returncode == code, text
+    assert "3240 倍" in text and "确定按此数值记录吗" in text
+    assert [r[2] for r in state(db_path)] == kept if db_path.exists() else kept == []

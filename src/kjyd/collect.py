@@ -107,18 +107,15 @@ def sources_of_file(path: Path, plan: Plan, sources: set[str]) -> list[str]:
 def cell_number(raw: object, target: Target) -> float:
     """The number in a 本月累计完成 cell, checked for the target; InputError says what is wrong.
 
-    Text goes through the same parser as ``kjyd update`` (1,200 / 1.3万 / full-width digits);
-    a trailing unit as the division may type it (2500亿元, 8%) is dropped first.
+    Text goes through the same parser as ``kjyd update`` (1,200 / 1.3万 / full-width digits, the
+    target's unit or its short form after the number: 2500亿元, 8%, 25场).
     """
     from kjyd.values import check_value, parse_number
 
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
         raise InputError(f"{quoted(str(raw))} 不是数字")
     if isinstance(raw, str):
-        text = raw.strip()
-        if target.unit and text.endswith(target.unit) and text != target.unit:
-            text = text[: -len(target.unit)]
-        value = parse_number(text)
+        value = parse_number(raw, unit=target.unit)
     else:
         value = float(raw)
         if not math.isfinite(value):

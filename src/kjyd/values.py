@@ -66,14 +66,72 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_MINUS).strip()
 
 
-def parse_number(text: str, *, what: str = "数值") -> float:
-    """``1.3万`` → 13000, ``2,500`` / ``２５００`` → 2500, ``1200.5`` → 1200.5; anything else is refused."""
+_AMOUNT = re.compile(r"([+-]?[\d.,]+)\s*(.*)", re.S)
+
+
+def unit_forms(unit: str) -> tuple[str, ...]:
+    """How a unit may be written after a number: itself and its obvious short form.
+
+    亿元/万元 → 亿/万 (the 元 is understood), 场次/批次 → 场/批 (but 人次 stays: 人 is a different
+    count), 名 → 人. ``%`` also arrives as ``％`` (folded by NFKC before this is consulted).
+    """
+    unit = _normalise(unit)
+    if not unit:
+        return ()
+    forms = [unit]
+    if len(unit) > 1 and unit.endswith("元"):
+        forms.append(unit[:-1])
+    elif len(unit) == 2 and unit.endswith("次") and unit != "人次":
+        forms.append(unit[:-1])
+    elif unit == "名":
+        forms.append("人")
+    return tuple(forms)
+
+
+_SCALE_WORDS = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}
+
+
+def _converted(number: str, wrong: str, unit: str) -> str:
+    """``（8100000万元 即 810亿元）`` when both units are a scale word on the same base (元, 人次)."""
+    for base_len in range(min(len(wrong), len(unit)), 0, -1):
+        if wrong[-base_len:] != unit[-base_len:]:
+            continue
+        have, want = wrong[:-base_len], unit[:-base_len]
+        if have in _SCALE_WORDS and want in _SCALE_WORDS:
+            try:
+                value = Decimal(number.replace(",", "")) * _SCALE_WORDS[have] / _SCALE_WORDS[want]
+            except InvalidOperation:
+                return ""
+            text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+            return f"（{number}{wrong} 即 {text}{unit}）"
+        return ""
+    return ""
+
+
+def parse_number(text: str, *, what: str = "数值", unit: str | None = None) -> float:
+    """``1.3万`` → 13000, ``2,500`` / ``２５００`` → 2500, ``1200.5`` → 1200.5; anything else is refused.
+
+    With ``unit`` (the target's unit), the number may carry it or its short form
+    (:func:`unit_forms`): ``80人次``, ``25场`` for 场次, ``1.3万家``, ``2.45万亿元`` for 亿元. Any
+    other unit is refused naming the right one, so 万元 typed for 亿元 never becomes a figure.
+    This is the one parser for ``update``, ``collect`` cells and plan file values.
+    """
     s = _normalise(text)
     if not s:
         raise InputError(f"{what}不能为空")
+    match = _AMOUNT.fullmatch(s)
+    if not match:
+        raise InputError(f'"{shown(text)}" 不是数字')
+    s, rest = match.group(1), match.group(2).strip()
     scale = 1
-    if s.endswith("万"):
-        s, scale = s[:-1].strip(), 10_000
+    forms = unit_forms(unit) if unit else ()
+    if rest and rest not in forms:
+        if rest.startswith("万") and (rest == "万" or rest[1:].strip() in forms):
+            scale = 10_000
+        elif forms:
+            raise InputError(f'"{shown(text)}" 的单位不对：应以 {forms[0]} 计{_converted(s, rest, forms[0])}，可只写数字')
+        else:
+            raise InputError(f'"{shown(text)}" 不是数字')
     if "," in s:
         if not _GROUPED.fullmatch(s):
             raise InputError(f'"{shown(text)}" 不是数字（千位分隔应写作 2,500）')

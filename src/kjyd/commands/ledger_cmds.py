@@ -73,11 +73,13 @@ def update_command(
     by: Optional[str] = typer.Option(None, "--by", metavar="填报人", help="填报人，默认环境变量 KJYD_USER 或登录名。"),
     problems: Optional[str] = typer.Option(None, "--problems", metavar="问题", help="存在问题。"),
     next_steps: Optional[str] = typer.Option(None, "--next", metavar="计划", help="下一步计划。"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="数值超过目标10倍或上次100倍时不询问，照常记录。"),
 ) -> None:
     """填报一个目标截至某日的累计值（或只填说明），并显示记录结果。
 
     日期晚于计划期末的记入期末（如次年1月报送的全年数据）；早于计划期开始或晚于今天的不予记录。
-    数值可写 1.3万、2,500；低于此前数值的按更正记录并提示。
+    数值可写 1.3万、2,500，可带目标的单位（80人次、25场）；低于此前数值的按更正记录并提示。
+    数值超过目标的10倍或上次的100倍（多半是单位错了）时先询问；非交互运行时须加 --yes 才记录。
 
     示例：kjyd update 十三 --value 8 --date 2022-06-15
     """
@@ -96,12 +98,14 @@ def update_command(
         raise InputError("--value 和 --add 只能用其中一个")
     if value is None and add is None and not note:
         raise InputError(f"请用 --value、--add 或 --note 给出数值或说明，如 kjyd update {target.label} --value 8")
-    number = None if value is None else parse_number(value)
-    delta = None if add is None else parse_number(add, what="增量")
+    number = None if value is None else parse_number(value, unit=target.unit)
+    delta = None if add is None else parse_number(add, what="增量", unit=target.unit)
     if number is not None:
         check_value(target, number)
     day, moved = checkin_date(plan, date_text)
     who = current_user(by, app_state.user)
+    if number is not None or delta is not None:
+        _confirm_magnitude(app_state, target, day, number, delta, yes)
 
     def check(final: float) -> None:
         if delta is not None:
@@ -147,6 +151,35 @@ def _current_entry(ledger, plan: "Plan", target_id: str) -> Optional["Entry"]:
 
     as_of = max(today(), plan.end)
     return value_entry_as_of([e for e in ledger.snapshot(plan.id, as_of) if e.target_id == target_id], as_of)
+
+
+def _confirm_magnitude(app_state, target: "Target", day, number: float | None, delta: float | None,
+                       yes: bool) -> None:
+    """The magnitude rule (:mod:`kjyd.magnitude`): ask in a terminal, refuse when not interactive.
+
+    Asked before the write transaction opens, so nobody waits on the write lock while the user
+    thinks; the previous value is read once for the question (and for ``--add``'s figure).
+    """
+    import sys
+
+    from kjyd.entries import value_as_of
+    from kjyd.ledger import Ledger
+    from kjyd.magnitude import implausible
+
+    with Ledger.open(app_state.db_path, write=False) as ledger:
+        history = ledger.entries(app_state.plan.id, target_ids=[target.id], include_withdrawn=False)
+    previous = value_as_of(history, day)
+    final = number if number is not None else (previous or 0.0) + delta
+    reason = implausible(target, final, previous)
+    if reason is None:
+        return
+    if yes:
+        output.notice(f"{reason}（已按 --yes 记录）")
+        return
+    if not sys.stdin.isatty():
+        raise InputError(f"未记录：{reason}；确认无误请加 --yes")
+    output.notice(reason)
+    typer.confirm("确定按此数值记录吗？", default=False, abort=True)
 
 
 # --- undo -------------------------------------------------------------------------------------
