@@ -239,3 +239,38 @@ def test_in_a_terminal_the_rule_asks_and_records_only_on_yes(db_path, answer, co
     assert returncode == code, text
     assert "3240 倍" in text and "确定按此数值记录吗" in text
     assert [r[2] for r in state(db_path)] == kept if db_path.exists() else kept == []
+
+
+def test_plan_file_values_may_carry_the_targets_unit_and_a_wrong_one_is_located(run, tmp_path):
+    from tests.test_plan_structure import HEADLINE_ONLY
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(HEADLINE_ONLY.replace("value: 8,700", "value: 8,700家").replace("baseline: 7000", "baseline: 0.7万家"),
+                    encoding="utf-8")
+    ok(run("--plan", str(path), "check"))
+    from kjyd.plan_loader import load_plan
+
+    target = load_plan(path).extra_targets[1]
+    assert (target.value, target.baseline) == (8700, 7000)
+    path.write_text(HEADLINE_ONLY.replace("value: 8,700", "value: 8700个"), encoding="utf-8")
+    result = run("--plan", str(path), "check")
+    assert result.exit_code == 1
+    assert "plan.yaml:" in result.stderr and '"8700个" 的单位不对：应以 家 计' in result.stderr
+
+
+def test_the_magnitude_rule_by_kind_total_against_its_stock_level_by_size(run, tmp_path, db_path):
+    from tests.test_plan_structure import HEADLINE_ONLY
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(HEADLINE_ONLY.replace("2024", "2022"), encoding="utf-8")
+    plan = ["--plan", str(path)]
+    # total 8700 家 from a baseline of 7000: a stock of 8800 is an ordinary figure, not 60× the
+    # 1700 still to go; 87000 (ten times the stock) is the slip; with no check-in yet the baseline
+    # is the previous value.
+    ok(run(*plan, "update", "H2", "--value", "8800"))
+    fails(run(*plan, "update", "H2", "--value", "87001"), "目标 8700家 的 10 倍")
+    # level 5 %: judged against the target only, by size
+    ok(run(*plan, "update", "H1", "--value", "0.01", "--date", "2022-06-01"))
+    ok(run(*plan, "update", "H1", "--value", "4.8"))  # 480× the previous: still no question
+    fails(run(*plan, "update", "H1", "--value", "-60"), "目标 5% 的 12 倍")
+    assert [r[2] for r in state(db_path)] == [8800, 0.01, 4.8]

@@ -418,7 +418,7 @@ def test_a_very_long_note_keeps_rows_printable_and_shows_its_beginning(run, tmp_
 def test_figure_columns_are_wide_enough_that_excel_shows_no_hashes(run, tmp_path):
     """Excel never wraps a number: 1,234.56亿元 or 10000.0% in a narrow column prints as ####."""
     ok(run("update", "十三.5", "--value", "1234.56", "--date", "2022-06-10"))
-    ok(run("update", "十三.2", "--value", "1200", "--date", "2022-06-10"))  # 12 场次 typed as 1200
+    ok(run("update", "十三.2", "--value", "1200", "--date", "2022-06-10", "--yes"))  # 12 场次 typed as 1200
     export(run)
     ws = openpyxl.load_workbook(tmp_path / XLSX)["推进情况"]
     row = task_rows(ws, "十三")[4]

@@ -160,8 +160,8 @@ def test_update_refuses_absurd_magnitudes(run, db_path, typed):
 
 
 def test_add_cannot_push_a_value_out_of_range(run, db_path):
-    assert run("update", "十三.5", "--value", "900000000000000").exit_code == 0
-    result = run("update", "十三.5", "--add", "900000000000000")
+    assert run("update", "十三.5", "--value", "900000000000000", "--yes").exit_code == 0
+    result = run("update", "十三.5", "--add", "900000000000000", "--yes")
     assert result.exit_code == 1 and "超出可记录的范围" in result.stderr
     assert len(_rows(db_path)) == 1
 

@@ -135,9 +135,11 @@ def _bad_target(text: str) -> bool:
 
 
 def _bad_number(text: str) -> bool:
+    """Not a number for any of VALID_TARGETS (a number may carry its target's unit: 8个)."""
     from kjyd.values import parse_number
 
-    return _raises(parse_number, text)
+    units = {_plan().resolve(t).unit for t in VALID_TARGETS}
+    return all(_raises(lambda t: parse_number(t, unit=unit), text) for unit in units)
 
 
 def _bad_date(text: str) -> bool:
@@ -154,7 +156,7 @@ def _bad_date(text: str) -> bool:
 BAD_TARGETS = st.one_of(st.sampled_from(["99", "三十三", "十三.9", "0", "", "H9", "十三.0", "一百"]),
                         TEXT.filter(lambda t: not t.startswith("-")).filter(_bad_target))
 BAD_VALUES = st.one_of(
-    st.sampled_from([["--value", v] for v in ("abc", "", " ", "nan", "inf", "1e5", "五", "1,23", "8个", "1.2.3")]
+    st.sampled_from([["--value", v] for v in ("abc", "", " ", "nan", "inf", "1e5", "五", "1,23", "8公里", "1.2.3")]
                     + [["--add", "-1万"], ["--value", "-3"], ["--add", "x"], ["--value", "1", "--add", "1"]]),
     TEXT.filter(_bad_number).map(lambda t: ["--value", t]),
 )
@@ -163,7 +165,7 @@ BAD_DATES = st.one_of(
     TEXT.filter(_bad_date),
 ).map(lambda d: ["--date", d])
 TYPOS = st.sampled_from([["--valeu", "1"], ["--dat", "2022-01-01"], ["-v", "1"], ["--value"], ["--by"],
-                         ["extra"], ["--yes"], ["--note"]])
+                         ["extra"], ["--yse"], ["--note"]])
 GOOD_VALUES = st.sampled_from([["--value", "5"], ["--add", "1"], ["--value", "３"], ["--note", "进展"]])
 
 

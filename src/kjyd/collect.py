@@ -290,7 +290,10 @@ def _read_meta(workbook, plan: Plan, month: str | None, result: Collected) -> bo
         result.problems.append(f"{where}: {err}")
         return False
     if month is not None and file_month != month:
-        result.problems.append(f"{where}: 这是 {file_month} 的填报表，而本次收取的是 {month}")
+        result.problems.append(
+            f"{where}: 这是 {file_month} 的填报表，而本次收取的是 {month}；{month} 的进展请用 "
+            f"kjyd template --month {month} 生成的填报表填报，或去掉 --month 按 {file_month} 收取"
+        )
         return False
     if not meta.get("division"):
         result.problems.append(f"{where}: 缺少处室名称，请用 kjyd template 重新生成")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from kjyd.entries import Entry
 from kjyd.errors import InputError
@@ -110,6 +110,23 @@ def default_month(plan: Plan, today: date) -> str:
     """The current month, held inside the plan period (a past plan defaults to its last month)."""
     day = min(max(today, plan.start), plan.end)
     return f"{day.year:04d}-{day.month:02d}"
+
+
+REPORTING_DAYS = 10
+"""In the first this-many days of a month the office is still reporting the month before: on 5 July
+the June report is being collected and exported, and 7月 has barely begun."""
+
+
+def reporting_month(plan: Plan, today: date) -> tuple[str, bool]:
+    """The month being reported today, and whether that is the previous month (say so when it is).
+
+    In the first :data:`REPORTING_DAYS` days of a month, the last complete month; otherwise the
+    current one. Held inside the plan period like :func:`default_month`.
+    """
+    if today.day <= REPORTING_DAYS:
+        month = default_month(plan, today.replace(day=1) - timedelta(days=1))
+        return month, month != default_month(plan, today)
+    return default_month(plan, today), False
 
 
 def missing_report(plan: Plan, entries_in_month: Iterable[Entry]) -> dict[str, list[Task]]:

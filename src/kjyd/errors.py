@@ -31,6 +31,10 @@ class InputError(KjydError):
     """A value, date or option the user typed that cannot be accepted."""
 
 
+class UnitError(InputError):
+    """A number written with a unit that is not its target's (8100000万元 for a target in 亿元)."""
+
+
 class LedgerError(KjydError):
     """The progress database cannot be opened, read or written."""
 

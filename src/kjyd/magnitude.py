@@ -30,11 +30,8 @@ PREVIOUS_FACTOR = 100
 
 
 def kind_of(target: "Target") -> str:
-    """``flow``, ``total`` or ``level``; plans without ``kind`` read a growth rate (unit %) as a level."""
-    kind = getattr(target, "kind", None)
-    if kind:
-        return kind
-    return "level" if target.is_rate else "flow"
+    """``flow``, ``total`` or ``level``; a growth rate in % counts as a level whatever the file says."""
+    return "level" if target.is_rate else target.kind
 
 
 def _plain(value: float) -> str:
@@ -62,7 +59,7 @@ def implausible(target: "Target", value: float, previous: float | None) -> str |
     if kind == "level":
         return None
     if previous is None and kind == "total":
-        previous = getattr(target, "baseline", None)
+        previous = target.baseline
     if previous and previous > 0 and value > PREVIOUS_FACTOR * previous:
         return (
             f"{shown} 是上次 {_plain(previous)}{target.unit} 的 {_times(value, previous)} 倍"

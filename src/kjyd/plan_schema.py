@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import (
     BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator,
+    model_validator,
 )
 
 from kjyd.errors import PlanFileError
@@ -46,6 +47,26 @@ def _number_text(value: Any) -> Any:
         except InputError as err:
             raise ValueError(f"{err}（可写 200、1.3万、8,700）") from None
     return value
+
+
+def _values_with_unit(data: Any) -> Any:
+    """``value: 1500家`` / ``baseline: 7000家``: text values may carry the target's own unit (or its
+    short form), read by the same parser as ``update``; another unit is refused naming the right one."""
+    if not isinstance(data, dict) or not isinstance(data.get("unit"), str):
+        return data
+    from kjyd.errors import InputError, UnitError
+    from kjyd.values import parse_number
+
+    data = dict(data)
+    for key in ("value", "baseline"):
+        if isinstance(data.get(key), str):
+            try:
+                data[key] = parse_number(data[key], what="目标值", unit=data["unit"])
+            except UnitError as err:
+                raise ValueError(f"{key}: {err}") from None
+            except InputError:
+                pass  # not a number at all: the field's own validator says so, at the field
+    return data
 
 
 Amount = Annotated[
@@ -104,6 +125,7 @@ class TargetSpec(_Strict):
 
     _check_value = field_validator("value")(_positive)
     _check_baseline = field_validator("baseline")(_not_negative)
+    _with_unit = model_validator(mode="before")(_values_with_unit)
 
 
 class TaskSpec(_Strict):
@@ -133,6 +155,7 @@ class HeadlineSpec(_Strict):
 
     _check_value = field_validator("value")(_positive)
     _check_baseline = field_validator("baseline")(_not_negative)
+    _with_unit = model_validator(mode="before")(_values_with_unit)
 
 
 class SectionSpec(_Strict):

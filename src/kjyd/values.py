@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from kjyd.errors import InputError
+from kjyd.errors import InputError, UnitError
 from kjyd.paths import USER_ENV
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def parse_number(text: str, *, what: str = "数值", unit: str | None = None) ->
         if rest.startswith("万") and (rest == "万" or rest[1:].strip() in forms):
             scale = 10_000
         elif forms:
-            raise InputError(f'"{shown(text)}" 的单位不对：应以 {forms[0]} 计{_converted(s, rest, forms[0])}，可只写数字')
+            raise UnitError(f'"{shown(text)}" 的单位不对：应以 {forms[0]} 计{_converted(s, rest, forms[0])}，可只写数字')
         else:
             raise InputError(f'"{shown(text)}" 不是数字')
     if "," in s:

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 
 
 def month_window(plan: "Plan", month: str) -> tuple[date, date]:
-    """(last day of the previous month, last day of ``month`` held to the plan's end)."""
+    """(last day of the previous month, last day of ``month`` held to the plan's end and to today —
+    a month still running is compared as of today, never as of a date to come)."""
     from kjyd.changes import previous_month_end
+    from kjyd.clock import today
     from kjyd.ledger import month_bounds
 
-    return previous_month_end(month), min(month_bounds(month)[1], plan.end)
+    return previous_month_end(month), min(month_bounds(month)[1], plan.end, today())
 
 
 def window_entries(ledger: "Ledger", plan_id: str, since: date, until: date) -> list:

@@ -126,52 +126,85 @@ def collect_command(
     month: Optional[str] = typer.Option(
         None, "--month", metavar="年-月", help="只接受该月的填报表（防止收错月份）。"
     ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="数值超过目标10倍或上次100倍时照常收取。"),
 ) -> None:
     """收取处室填好的填报表，把填写的行记为填报（填报人为处室，日期为该月最后一天）。
 
     先检查每个文件的全部内容：有任何问题的文件整个不记录，并逐条指出位置（文件名!工作表!单元格）；
-    其他文件照常记录。同一内容重复收取时不会重复记录。
+    其他文件照常记录。同一内容重复收取时不会重复记录；同一处室同一月份的两个文件数值不同时，
+    两个都不记录。数值超过目标10倍或上次100倍的，视为该文件的问题（确认无误加 --yes）。
 
     示例：kjyd collect 填报表/*.xlsx --dry-run
     """
+    from kjyd.batch import magnitude_problems, sort_batch
     from kjyd.clock import today
-    from kjyd.values import parse_date
     from kjyd.collect import already_collected, check_in_date, ledger_rows, read_workbook
+    from kjyd.divisions import reporting_month
     from kjyd.ledger import Ledger
+    from kjyd.values import parse_date
 
     app_state = state(ctx)
     plan = app_state.plan
     expected_month = _resolve_month(plan, month) if month else None
-    explicit = parse_date(day, what="--date") if day else None
     now = today()
+    explicit = _date_option(plan, parse_date(day, what="--date"), now) if day else None
 
     # Read and check every file before the ledger is opened: a bad file never costs a write.
-    failed: list[str] = []
-    ready = []
+    failed: list[str] = []      # the division's file has problems
+    misdated: list[str] = []    # the office's --date does not fit the file
+    clean = []
     for path in files:
         collected = read_workbook(path, plan, expected_month)
-        if not collected.problems and collected.rows:
-            try:
-                ready.append((collected, *check_in_date(plan, collected.month, explicit, now)))
-            except InputError as err:
-                collected.problems.append(f"{collected.name}: {err}")
         if collected.problems:
-            for problem in collected.problems:
-                output.error(problem)
-            output.say(f"{collected.name}：有 {len(collected.problems)} 处问题，整个文件未记录")
+            _report_problems(collected.name, collected.problems)
             failed.append(collected.name)
         elif not collected.rows:
             output.say(f"{collected.name}：没有填写任何内容，未记录")
+        else:
+            clean.append(collected)
+    batch = sort_batch(clean)
+    copies: dict[int, list] = {}
+    for copy, original in batch.copies:
+        copies.setdefault(id(original), []).append(copy)
+    for line in batch.conflicts:
+        output.error(line)
+    held = [c.name for c in batch.held]
 
+    ready = []
+    for collected in batch.record:
+        try:
+            ready.append((collected, *check_in_date(plan, collected.month, explicit, now)))
+        except InputError as err:
+            if explicit is None:  # the file's own month has not begun: the file is wrong
+                _report_problems(collected.name, [f"{collected.name}: {err}"])
+                failed.append(collected.name)
+            else:
+                output.error(f"{err}（{collected.name}），该文件未记录")
+                misdated.append(collected.name)
+
+    reporting, _ = reporting_month(plan, now)
     with Ledger.open(app_state.db_path, write=bool(ready) and not dry_run) as ledger:
         sources = ledger.sources(plan.id)
         for collected, when, moved in ready:
+            twins = "、".join(c.name for c in copies.pop(id(collected), []))
             if already_collected(collected, sources):
                 output.say(f"{collected.name}：已收取过，未重复记录")
+                if twins:
+                    output.say(f"{twins}：已收取过，未重复记录（与本批的 {collected.name} 内容相同）")
                 continue
+            before = _value_entries(ledger, plan.id, when)
+            if not yes and (problems := magnitude_problems(collected, before)):
+                _report_problems(collected.name, problems)
+                failed.append(collected.name)
+                if twins:
+                    output.say(f"{twins}：与 {collected.name} 内容相同，同样未记录")
+                continue
+            if twins:
+                output.say(f"{twins}：与本批的 {collected.name} 内容相同，只记录一次")
             if moved:
                 output.notice(moved)
-            lines, warnings = _describe(plan, _value_entries(ledger, plan.id, when), collected, when, dry_run)
+            lines, warnings = _describe(plan, before, collected, when, dry_run)
+            warnings += _backdating(ledger, plan, collected, when, reporting, dry_run)
             if not dry_run:
                 # One transaction per file; the digest is checked again under the write lock, so
                 # of several collects of the same file running at once exactly one records it.
@@ -185,11 +218,54 @@ def collect_command(
                 output.say(line)
             for warning in warnings:
                 output.notice(warning)
-            sources.add(collected.source)
+    for original_copies in copies.values():  # copies of files held back: held back with them
+        for copy in original_copies:
+            output.say(f"{copy.name}：与本批中未记录的文件内容相同，同样未记录")
     if dry_run:
         output.say("（试运行，未做任何更改）")
+    reasons = []
     if failed:
-        raise KjydError(f"{len(failed)} 个文件有问题、未记录：{'、'.join(failed)}；请处室改正后重新收取")
+        reasons.append(f"{len(failed)} 个文件有问题、未记录：{'、'.join(failed)}；请处室改正后重新收取")
+    if held:
+        reasons.append(f"{len(held)} 个文件互相矛盾、未记录：{'、'.join(held)}")
+    if misdated:
+        reasons.append(f"{len(misdated)} 个文件因 --date 不在其所属月份内未记录：{'、'.join(misdated)}；请改正 --date 或去掉它")
+    if reasons:
+        raise KjydError("；".join(reasons) if len(reasons) > 1 else reasons[0])
+
+
+def _date_option(plan: "Plan", explicit: "date", now: "date") -> "date":
+    """``collect --date`` on its own: a date no file could take is the office's mistake, said first."""
+    if explicit > now:
+        raise InputError(f"--date {explicit} 晚于今天（{now}），不能按将来的日期收取；请改正 --date")
+    if not plan.start <= explicit <= plan.end:
+        raise InputError(f"--date {explicit} 不在计划期内（{plan.start} 至 {plan.end}）；请改正 --date")
+    return explicit
+
+
+def _report_problems(name: str, problems: list[str]) -> None:
+    for problem in problems:
+        output.error(problem)
+    output.say(f"{name}：有 {len(problems)} 处问题，整个文件未记录")
+
+
+def _backdating(ledger, plan: "Plan", collected, when: "date", reporting: str, dry_run: bool) -> list[str]:
+    """Notices for a file recorded into an earlier month than the one being reported.
+
+    An old template filled late is recorded into the month printed on it (the division's figures
+    are as of then); say so, and which template the current month takes. If that month's report was
+    already exported, the exported report no longer matches the ledger: say that too.
+    """
+    notices = []
+    if collected.month < reporting:
+        notices.append(
+            f"{collected.name} 是 {collected.month} 的填报表，{'将' if dry_run else '已'}记入 {collected.month}"
+            f"（日期 {when}）；{reporting} 的进展请用 kjyd template --month {reporting} 生成的填报表填报"
+        )
+    from kjyd.commands.export_cmds import exported_warning
+
+    warning = exported_warning(ledger, plan.id, when, f"{collected.name} ", dry_run)
+    return notices + ([warning] if warning else [])
 
 
 def _describe(

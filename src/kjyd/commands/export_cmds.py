@@ -11,7 +11,7 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Optional
+from typing import TYPE_CHECKING, BinaryIO, Optional
 
 import typer
 
@@ -21,17 +21,20 @@ from kjyd.errors import InputError, KjydError
 
 FORMATS = ("xlsx", "csv")
 
+if TYPE_CHECKING:
+    from datetime import date
+
 
 @command("export")
 def export_command(
     ctx: typer.Context,
     month: Optional[str] = typer.Option(
         None, "--month", metavar="年-月",
-        help="导出哪个月，如 2022-06；数值截至该月最后一天。默认：本月（限于计划期内）。",
+        help="导出哪个月，如 2022-06；数值截至该月最后一天（本月截至今天）。默认：本月，每月前10天为上月。",
     ),
-    out: Optional[Path] = typer.Option(
+    out: Optional[str] = typer.Option(
         None, "-o", "--output", metavar="文件或文件夹",
-        help="保存到的文件，或已存在的文件夹（文件名自动生成）。默认：当前文件夹。",
+        help="保存到的文件（无扩展名时自动加 .xlsx/.csv），或已存在的文件夹（以 / 结尾或已存在；文件名自动生成）。默认：当前文件夹。",
     ),
     force: bool = typer.Option(False, "--force", help="目标文件已存在时覆盖。"),
     fmt: Optional[str] = typer.Option(
@@ -54,23 +57,22 @@ def export_command(
     示例：kjyd export --month 2022-06 ｜ kjyd export --month 2022-06 --brief
     """
     from kjyd.clock import today
-    from kjyd.divisions import default_month, month_in_plan, safe_filename
-    from kjyd.ledger import Ledger, month_bounds
     from kjyd.commands.changes_cmds import month_changes
+    from kjyd.divisions import safe_filename
+    from kjyd.ledger import Ledger
     from kjyd.report import report_months
     from kjyd.values import parse_tolerance
 
     app_state = state(ctx)
     plan = app_state.plan
-    month = month_in_plan(plan, month) if month else default_month(plan, today())
+    month, as_of = export_month(plan, month, today())
     tolerance = parse_tolerance(tolerance)
     fmt = _format(fmt, out)
     if brief and fmt != "xlsx":
         raise InputError("报送版（--brief）只有 xlsx 格式")
-    as_of = min(month_bounds(month)[1], plan.end)
     kind = "推进情况表_报送版" if brief else "推进情况表"
     name = f"{safe_filename(plan.short_title)}{kind}_{month}.{fmt}"  # short_title: ../../x
-    path = _destination(out, name, force)
+    path = destination(out, name, force, suffix=f".{fmt}")
 
     with Ledger.open(app_state.db_path, write=False) as ledger:
         month_entries = ledger.entries(plan.id, month=month, include_withdrawn=True)
@@ -93,39 +95,116 @@ def export_command(
 
         write_atomically(path, lambda f: write_csv(f, report, month_entries))
     output.say(f"已导出：{path}")
+    _remember(app_state.db_path, plan.id, month, as_of, path)
 
 
-def _format(fmt: str | None, out: Path | None) -> str:
+def export_month(plan, month: str | None, now) -> tuple[str, "date"]:
+    """The month to export and its as-of date; never a date after today.
+
+    Without ``--month``: the month being reported (in a month's first days, the last complete
+    month — said in a notice). The as-of date is the month's last day, held to the plan's end and
+    to today (a month still running is reported as of today, as ``collect`` dates it).
+    """
+    from kjyd.divisions import month_in_plan, reporting_month
+    from kjyd.ledger import month_bounds
+
+    if month:
+        month = month_in_plan(plan, month)
+    else:
+        month, previous = reporting_month(plan, now)
+        if previous:
+            current = f"{now.year:04d}-{now.month:02d}"
+            output.notice(
+                f"今天是 {now}，本月刚开始，默认导出上月 {month} 的推进情况表；导出本月请加 --month {current}"
+            )
+    first, last = month_bounds(month)
+    if first > now:
+        raise InputError(f"{month} 尚未开始（今天是 {now}），不能导出该月的推进情况表")
+    as_of = min(last, plan.end, now)
+    if as_of < min(last, plan.end):
+        output.notice(f"{month} 尚未结束，数值截至今天 {as_of}")
+    return month, as_of
+
+
+def exported_warning(ledger, plan_id: str, day: "date", subject: str, dry_run: bool = False) -> str | None:
+    """A check-in dated ``day`` changes the already exported report of its month: say so.
+
+    Only when that report's as-of date covers ``day`` (a report exported mid-month as of the 20th
+    is not changed by a check-in dated the 25th).
+    """
+    month = f"{day.year:04d}-{day.month:02d}"
+    exported = ledger.last_export(plan_id, month)
+    if exported is None or day > exported[0]:
+        return None
+    at = exported[1].astimezone().strftime("%Y-%m-%d %H:%M")
+    return (
+        f"{month} 的推进情况表已于 {at} 导出，{subject}{'将' if dry_run else '已'}改变该月数据；"
+        f"如需报送请重新导出：kjyd export --month {month}"
+    )
+
+
+def _remember(db_path: Path, plan_id: str, month: str, as_of, path: Path) -> None:
+    """Note the export in the ledger so a later back-dated check-in can say the report changed.
+
+    Only in an existing database (an export never creates one); a database that cannot be written
+    (read-only share) costs the warning, not the export.
+    """
+    from kjyd.errors import LedgerError
+    from kjyd.ledger import Ledger
+
+    if not db_path.is_file():
+        return
+    try:
+        with Ledger.open(db_path, write=True) as ledger:
+            ledger.record_export(plan_id=plan_id, month=month, as_of=as_of, path=str(path))
+    except LedgerError as err:
+        output.notice(f"未能在数据库中记下本次导出（{err}）；之后补录该月数据时将不会提醒重新导出")
+
+
+def _format(fmt: str | None, out: str | None) -> str:
     """--format, else the suffix of -o FILE (…​.csv means CSV), else xlsx."""
-    suffix = out.suffix.lower().lstrip(".") if out is not None and not out.is_dir() else ""
+    is_folder = out is not None and (_names_folder(out) or Path(out).is_dir())
+    suffix = "" if out is None or is_folder else Path(out).suffix.lower().lstrip(".")
     if fmt is None:
         return suffix if suffix in FORMATS else "xlsx"
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise InputError(f"--format 只能是 xlsx 或 csv，收到 “{fmt}”")
     if suffix in FORMATS and suffix != fmt:
-        raise InputError(f"文件名 {out.name} 与 --format {fmt} 不符，请改用 .{fmt} 结尾的文件名")
+        raise InputError(f"文件名 {Path(out).name} 与 --format {fmt} 不符，请改用 .{fmt} 结尾的文件名")
     return fmt
 
 
-def destination(out: Path | None, name: str, force: bool, *, suffix: str) -> Path:
-    """:func:`_destination` for a command that writes one kind of file (``report``: .docx)."""
-    if out is not None and not out.is_dir() and not str(out).endswith(("/", os.sep)) \
-            and out.suffix.lower() != suffix:
-        raise InputError(f"文件名 {out.name} 应以 {suffix} 结尾")
-    return _destination(out, name, force)
+def _names_folder(out: str) -> bool:
+    """``报送/`` (or ``报送\\`` on Windows) is a folder even when it does not exist yet."""
+    return out.endswith(("/", os.sep))
 
 
-def _destination(out: Path | None, name: str, force: bool) -> Path:
-    """The file to write: -o FILE, or the default name inside -o FOLDER / the current folder."""
+KNOWN_SUFFIXES = (".xlsx", ".csv", ".docx")
+"""Suffixes kjyd writes: a file name with one of them is meant as that kind of file."""
+
+
+def destination(out: str | None, name: str, force: bool, *, suffix: str) -> Path:
+    """The file to write: -o FILE, or the default ``name`` inside -o FOLDER / the current folder.
+
+    ``-o 报送/`` (ending in a separator) is a folder and must exist — never a file named 报送.
+    ``-o 报送/abc`` gets ``suffix`` (``abc.xlsx``); ``abc.docx`` where ``suffix`` is ``.xlsx`` is
+    refused rather than written under a misleading name.
+    """
     if out is None:
         path = Path.cwd() / name
-    elif out.is_dir():
-        path = out / name
-    elif str(out).endswith(("/", os.sep)):
-        raise InputError(f"文件夹 {out} 不存在")
+    elif _names_folder(out):
+        if not Path(out).is_dir():
+            raise InputError(f"文件夹 {out} 不存在（以 / 结尾表示文件夹）；请先创建，或写出文件名")
+        path = Path(out) / name
+    elif Path(out).is_dir():
+        path = Path(out) / name
     else:
-        path = out
+        path = Path(out)
+        if path.suffix.lower() != suffix:
+            if path.suffix.lower() in KNOWN_SUFFIXES:
+                raise InputError(f"文件名 {path.name} 应以 {suffix} 结尾")
+            path = path.with_name(f"{path.name}{suffix}")
     if not path.parent.is_dir():
         raise InputError(f"无法保存到 {path}：文件夹 {path.parent} 不存在")
     if path.is_dir():

@@ -83,6 +83,7 @@ def update_command(
 
     示例：kjyd update 十三 --value 8 --date 2022-06-15
     """
+    from kjyd.commands.export_cmds import exported_warning
     from kjyd.ledger import Ledger
     from kjyd.plan import format_number
     from kjyd.progress import percent_of
@@ -117,6 +118,7 @@ def update_command(
             problems=problems, next_steps=next_steps, check=check,
         )
         current = _current_entry(ledger, plan, target.id) if entry.value is not None else None
+        exported = exported_warning(ledger, plan.id, day, "本次填报")
 
     where = _where(plan, target)
     tail = f"日期 {entry.date}，填报人 {one_line(entry.who)}（编号 #{entry.id}）"
@@ -137,6 +139,8 @@ def update_command(
             f"{current.date} 还有一次更晚的填报（{_amount(target, current.value)}，编号 #{current.id}），"
             f"当前值仍为 {_amount(target, current.value)}；本次记录只影响 {entry.date} 至 {current.date} 之前的进度"
         )
+    if exported:
+        output.notice(exported)
     if previous is not None and entry.value is not None and entry.value < previous:
         output.notice(
             f"新数值 {format_number(entry.value)} 低于此前的 {format_number(previous)}，已按更正记录；"

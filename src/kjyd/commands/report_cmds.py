@@ -7,7 +7,6 @@ Thin: read the month's check-ins, take the month's changes (whose ``after`` is t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -23,9 +22,9 @@ def report_command(
         None, "--month", metavar="年-月",
         help="报告哪个月，如 2022-06；数值截至该月最后一天。默认：本月（限于计划期内）。",
     ),
-    out: Optional[Path] = typer.Option(
+    out: Optional[str] = typer.Option(
         None, "-o", "--output", metavar="文件或文件夹",
-        help="保存到的 .docx 文件，或已存在的文件夹（文件名自动生成）。默认：当前文件夹。",
+        help="保存到的 .docx 文件（无扩展名时自动加 .docx），或已存在的文件夹（文件名自动生成）。默认：当前文件夹。",
     ),
     force: bool = typer.Option(False, "--force", help="目标文件已存在时覆盖。"),
     tolerance: Optional[str] = typer.Option(
@@ -40,15 +39,15 @@ def report_command(
     """
     from kjyd.clock import today
     from kjyd.commands.changes_cmds import month_changes
-    from kjyd.commands.export_cmds import destination, write_atomically
-    from kjyd.divisions import default_month, month_in_plan, safe_filename
+    from kjyd.commands.export_cmds import destination, export_month, write_atomically
+    from kjyd.divisions import safe_filename
     from kjyd.ledger import Ledger
     from kjyd.values import parse_tolerance
     from kjyd.written_report import written_report
 
     app_state = state(ctx)
     plan = app_state.plan
-    month = month_in_plan(plan, month) if month else default_month(plan, today())
+    month, _ = export_month(plan, month, today())  # never a date after today, as export
     tol = parse_tolerance(tolerance)
     path = destination(out, f"{safe_filename(plan.short_title)}推进情况报告_{month}.docx", force, suffix=".docx")
     with Ledger.open(app_state.db_path, write=False) as ledger:

@@ -128,7 +128,17 @@ class Ledger(ABC):
         in the meantime, refuse instead of withdrawing a different set than the one shown.
         """
 
+    @abstractmethod
+    def record_export(self, *, plan_id: str, month: str, as_of: date, path: str) -> None:
+        """Remember that ``month``'s report (as of ``as_of``) was written to ``path`` (an
+        ``exports`` row: plan_id, month, as_of, path, exported_at), so a later check-in dated into
+        that month can say the report leadership has is out of date."""
+
     # reading ------------------------------------------------------------------------------
+
+    @abstractmethod
+    def last_export(self, plan_id: str, month: str) -> tuple[date, datetime] | None:
+        """(as_of, exported_at) of the latest export of ``month``'s report, or None if never."""
 
     @abstractmethod
     def entry(self, entry_id: int) -> "Entry | None":

@@ -66,9 +66,26 @@ def _m2_division_reports(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE checkins ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+def _m3_exports(conn: sqlite3.Connection) -> None:
+    """Which month's report went out when: a later check-in dated into that month changes a report
+    leadership already has, and ``collect``/``update`` say so."""
+    conn.execute(
+        """CREATE TABLE exports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            plan_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            path TEXT NOT NULL,
+            exported_at TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX exports_by_month ON exports (plan_id, month)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("checkins", _m1_checkins),
     ("division_reports", _m2_division_reports),
+    ("exports", _m3_exports),
 ]
 """Applied in order; version N is ``MIGRATIONS[N - 1]``. Only ever append to this list."""
 
@@ -397,7 +414,29 @@ class SqliteLedger(Ledger):
             rows = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id IN ({marks}) ORDER BY id", wanted)
             return [_entry(row) for row in rows.fetchall()]
 
+    def record_export(self, *, plan_id: str, month: str, as_of: date, path: str) -> None:
+        """Remember that ``month``'s report (as of ``as_of``) was written to ``path``."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO exports (plan_id, month, as_of, path, exported_at) VALUES (?, ?, ?, ?, ?)",
+                (plan_id, month, as_of.isoformat(), path, _now()),
+            )
+
     # reading ------------------------------------------------------------------------------
+
+    def last_export(self, plan_id: str, month: str) -> tuple[date, datetime] | None:
+        """(as_of, exported_at) of the latest export of ``month``'s report, or None."""
+        if self._conn is None:
+            return None
+        try:
+            row = self._conn.execute(
+                "SELECT as_of, exported_at FROM exports WHERE plan_id = ? AND month = ? "
+                "ORDER BY id DESC LIMIT 1",
+                (plan_id, month),
+            ).fetchone()
+        except sqlite3.Error as err:
+            raise _translate(err, self.path) from None
+        return None if row is None else (date.fromisoformat(row[0]), datetime.fromisoformat(row[1]))
 
     def entry(self, entry_id: int) -> Entry | None:
         rows = self._select(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (int(entry_id),))
