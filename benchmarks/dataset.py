@@ -102,13 +102,16 @@ def large_database(path: Path, plan: Plan, checkins: int, *, seed: int = 2022) -
     return len(rows)
 
 
-def main(folder: str, checkins: str) -> None:
+def main(folder: str, checkins: str, realistic: str = "2000") -> None:
+    """empty.db, large.db (``checkins``) and realistic.db (``realistic`` check-ins: the written
+    outputs are measured at an office year's scale, not at the stress test's)."""
     from kjyd.paths import bundled_plan
     from kjyd.plan_loader import load_plan
 
     plan = load_plan(bundled_plan(), use_cache=False)
     empty_database(Path(folder) / "empty.db")
     total = large_database(Path(folder) / "large.db", plan, int(checkins))
+    large_database(Path(folder) / "realistic.db", plan, int(realistic))
     json.dump({"plan_id": plan.id, "end": plan.end.isoformat(), "total": total}, sys.stdout)
 
 

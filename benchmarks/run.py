@@ -52,6 +52,9 @@ if importlib.util.find_spec("kjyd") is None:  # a Python without kjyd: use the p
         os.execv(venv_python, [str(venv_python), *sys.argv])
     sys.exit("错误：当前 Python 环境中没有安装 kjyd；请用 .venv/bin/python benchmarks/run.py 运行")
 
+REALISTIC = 2_000
+"""Check-ins of a realistic office year (≈32 tasks × 12 months × a few targets and notes): the
+scale at which ``report`` and ``export --brief`` are measured (issue #14)."""
 FLOOR_CODE = "import typer, rich.console, rich.table, pydantic, yaml"
 NOTICE = REPO.parent / "shared" / "source" / "shaanxi-kjt-2022-work-plan.txt"
 """The 2022 notice that ``kjyd draft`` turns into a plan (the shared folder beside the checkout)."""
@@ -66,7 +69,7 @@ class Bench:
     label: str
     args: list[str]
     db: str | None = None
-    """"empty" or "large" (KJYD_DB for the child); None for the floor and ``--help``."""
+    """"empty", "large" or "realistic" (KJYD_DB for the child); None for the floor and ``--help``."""
     vs_floor: float | None = None
     """Median must be ≤ this × the floor's median."""
     vs_empty: str | None = None
@@ -92,6 +95,7 @@ TOO_SLOW_S = 10.0
 
 def benches(kjyd: list[str], checkins: int, export_dir: Path) -> list[Bench]:
     big = f"（{checkins:,} 条）"
+    real = f"（{REALISTIC:,} 条）"
     return [
         Bench("floor", f'基线：python -c "{FLOOR_CODE}"', [sys.executable, "-c", FLOOR_CODE]),
         Bench("help", "kjyd --help", [*kjyd, "--help"], vs_floor=0.8),
@@ -105,6 +109,15 @@ def benches(kjyd: list[str], checkins: int, export_dir: Path) -> list[Bench]:
         Bench("export", f"kjyd export --month {MONTH}{big}",
               [*kjyd, "export", "--month", MONTH, "--output", str(export_dir / "推进情况表.xlsx"), "--force"],
               db="large", vs_floor=3.0),
+        # What goes up the chain, at a realistic office year's scale (issue #14: within 3 × the floor).
+        Bench("report", f"kjyd report --month {MONTH}{real}",
+              [*kjyd, "report", "--month", MONTH, "--output", str(export_dir / "报告.docx"), "--force"],
+              db="realistic", vs_floor=3.0),
+        Bench("brief", f"kjyd export --month {MONTH} --brief{real}",
+              [*kjyd, "export", "--month", MONTH, "--brief", "--output", str(export_dir / "报送版.xlsx"),
+               "--force"], db="realistic", vs_floor=3.0),
+        Bench("changes", f"kjyd changes --month {MONTH}{big}", [*kjyd, "changes", "--month", MONTH],
+              db="large", vs_floor=1.5),
         # Reading the notice, extracting 32 tasks and 25 targets, validating and writing the YAML:
         # the issue asks for under 1 s; with the floor near 0.3 s that is about 3 × the floor.
         Bench("draft", "kjyd draft 2022年通知（.txt）",
@@ -249,10 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     kjyd = kjyd_command()
     with tempfile.TemporaryDirectory(prefix="kjyd-bench-") as tmp:
         work = Path(tmp)
-        dbs = {"empty": work / "empty.db", "large": work / "large.db"}
+        dbs = {"empty": work / "empty.db", "large": work / "large.db", "realistic": work / "realistic.db"}
         started = time.perf_counter()
         built = subprocess.run(
-            [sys.executable, str(HERE / "dataset.py"), str(work), str(args.checkins)],
+            [sys.executable, str(HERE / "dataset.py"), str(work), str(args.checkins), str(REALISTIC)],
             check=True, stdout=subprocess.PIPE,
         )
         info = json.loads(built.stdout)
@@ -267,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"解释器：{sys.executable}（Python {sys.version.split()[0]}）")
         print(f"kjyd：{' '.join(kjyd)}")
         print(f"数据库：空库 + {total:,} 条填报（{plan_id} {args.checkins:,} 条，含已撤销、仅说明；"
-              f"另一计划 {total - args.checkins:,} 条），生成用时 {built:.1f} 秒")
+              f"另一计划 {total - args.checkins:,} 条），生成用时 {built:.1f} 秒；"
+              f"report、export --brief 用同样方式生成的 {REALISTIC:,} 条（一年的实际规模）")
         print(f"每个命令先运行一次不计时（预热计划缓存 KJYD_CACHE_DIR={work / 'cache'}、"
               f"字节码 PYTHONPYCACHEPREFIX 与磁盘缓存），再交替计时 {args.runs} 次；KJYD_TODAY={end}")
         print()

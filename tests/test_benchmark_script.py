@@ -21,6 +21,9 @@ ROWS = (
     "kjyd update 十四.3 --add 1（2,000 条）",
     "kjyd show 十三（2,000 条）",
     "kjyd export --month 2022-12（2,000 条）",
+    "kjyd report --month 2022-12（2,000 条）",
+    "kjyd export --month 2022-12 --brief（2,000 条）",
+    "kjyd changes --month 2022-12（2,000 条）",
     "kjyd draft 2022年通知（.txt）",
 )
 

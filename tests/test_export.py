@@ -145,6 +145,23 @@ def test_since_last_month_column_is_the_changes_of_the_month(run, seeded, tmp_pa
     assert {v["id"]: v["delta"] for v in changes["values"]}["13.5"] == 100
 
 
+def test_the_last_month_speaks_of_the_whole_year(run, seeded, tmp_path, monkeypatch):
+    monkeypatch.setenv("KJYD_TODAY", "2023-01-05")
+    ok(run("update", "十三.5", "--value", "2600", "--date", "2022-12-20", "--note", "全年登记技术合同2600亿元"))
+    ok(run("export", "--month", "2022-12"))
+    ws = openpyxl.load_workbook(tmp_path / "2022年科技工作要点推进情况表_2022-12.xlsx")["推进情况"]
+    assert ws["A1"].value == "2022年科技工作要点全年完成情况表（截至2022年12月31日）"
+    assert ws.cell(3, COL["本月进展"]).value == "全年进展"
+    # 十三.5's December note; 十三.1's latest note of the year (June), not a blank for it
+    assert ws.cell(task_rows(ws, "十三")[0], COL["本月进展"]).value == (
+        "6月20日（布局建设科技成果转化中试基地）：新建中试基地4个\n"
+        "12月20日（技术合同成交额）：全年登记技术合同2600亿元"
+    )
+    assert ws.cell(task_rows(ws, "一")[0], COL["本月进展"]).value == "6月2日：总窗口注册公司180个"
+    states = {ws.cell(r, COL["进度状态"]).value for r in range(4, ws.max_row + 1)}
+    assert "慢于序时" not in states and "未完成" in states
+
+
 def test_month_notes_oldest_first_only_that_month_and_not_withdrawn(run, seeded, tmp_path):
     export(run)
     wb = openpyxl.load_workbook(tmp_path / XLSX)

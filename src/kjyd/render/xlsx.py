@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kjyd.changes import Changes
 from kjyd.entries import Entry
+from kjyd.periods import at_end, whole_period
 from kjyd.render import xlsx_style as st
 from kjyd.render.xlsx_history import record_sheet, trend_sheet
 from kjyd.render.xlsx_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask, progress_tasks
@@ -88,12 +89,17 @@ def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entrie
     """One row per target; the task's cells merged over its rows, 板块 over the section's rows."""
     ws.title = SHEETS[0]
     columns = len(PROGRESS_HEADERS)
-    st.title_row(ws, 1, f"{report.plan.short_title}推进情况表（{as_of_text(report)}）", columns)
+    whole = at_end(report.plan, report.as_of)  # the last report speaks of the whole period
+    kind = f"{whole_period(report.plan)}完成情况表" if whole else "推进情况表"
+    st.title_row(ws, 1, f"{report.plan.short_title}{kind}（{as_of_text(report)}）", columns)
     st.title_row(
         ws, 2, f"序时进度：{report.expected_percent:.1f}%。{report.summary}", columns, size=11
     )
     task_targets = [t for task in report.plan.tasks for t in task.targets]
-    st.header_row(ws, looks, 3, _value_header(PROGRESS_HEADERS, task_targets))
+    headers = _value_header(PROGRESS_HEADERS, task_targets)
+    if whole:
+        headers[_COL["本月进展"] - 1] = f"{whole_period(report.plan)}进展"
+    st.header_row(ws, looks, 3, headers)
     row = 4
     sections: dict[str, list[int]] = {}
     blocks = []

@@ -13,6 +13,7 @@ from datetime import date
 
 from kjyd.entries import Entry
 from kjyd.errors import AddressNotFound
+from kjyd.periods import at_end
 from kjyd.plan import Plan, Target
 from kjyd.report import Report, TaskRow
 
@@ -62,7 +63,9 @@ def progress_tasks(report: Report, month_entries: Iterable[Entry]) -> list[Progr
     """Every task in plan order with the month's notes, problems and next steps.
 
     ``month_entries`` are the check-ins dated in the chosen month; withdrawn ones count for
-    nothing here (they are listed, marked, on the 填报记录 sheet).
+    nothing here (they are listed, marked, on the 填报记录 sheet). In the plan's last month the
+    table speaks of the whole period: a target without a note that month shows its latest note
+    of the period (dated), so a task finished in spring is not blank in December.
     """
     plan = report.plan
     by_task: dict[int, list[tuple[Entry, Target]]] = {}
@@ -71,9 +74,15 @@ def progress_tasks(report: Report, month_entries: Iterable[Entry]) -> list[Progr
         if target is not None and target.task is not None:
             by_task.setdefault(target.task, []).append((entry, target))
     rows = []
+    whole = at_end(plan, report.as_of)
     for task_row in report.tasks:
         task = task_row.task
         checkins = by_task.get(task.number, [])
+        if whole:
+            noted = {t.id for e, t in checkins if e.note}
+            earlier = [(r.note_entry, r.target) for r in task_row.targets
+                       if r.note_entry is not None and r.target.id not in noted]
+            checkins = sorted(checkins + earlier, key=lambda pair: (pair[0].date, pair[0].id))
         several = len(task.targets) > 1
         notes = [
             f"{month_day(e.date)}{'（' + t.name + '）' if several else ''}：{e.note}"
