@@ -116,8 +116,9 @@ def benches(kjyd: list[str], checkins: int, export_dir: Path) -> list[Bench]:
         Bench("brief", f"kjyd export --month {MONTH} --brief{real}",
               [*kjyd, "export", "--month", MONTH, "--brief", "--output", str(export_dir / "报送版.xlsx"),
                "--force"], db="realistic", vs_floor=3.0),
+        # changes reads every check-in of the month (its notes and who was silent): ≈17,000 here.
         Bench("changes", f"kjyd changes --month {MONTH}{big}", [*kjyd, "changes", "--month", MONTH],
-              db="large", vs_floor=1.5),
+              db="large", vs_floor=3.0),
         # Reading the notice, extracting 32 tasks and 25 targets, validating and writing the YAML:
         # the issue asks for under 1 s; with the floor near 0.3 s that is about 3 × the floor.
         Bench("draft", "kjyd draft 2022年通知（.txt）",

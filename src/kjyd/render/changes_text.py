@@ -17,6 +17,10 @@ from kjyd.render.xlsx_rows import month_day
 from kjyd.values import one_line
 
 
+NOTES_SHOWN = 3
+"""Newest notes listed per task on screen: a busy month can hold hundreds (--json lists all)."""
+
+
 def signed(delta: float | None) -> str:
     """+120, -3.5, or 新填报 when the target had no value before."""
     if delta is None:
@@ -62,10 +66,13 @@ def changes_view(changes: Changes, width: int) -> Group:
         rows = []
         for item in changes.noted:
             several = len(item.row.task.targets) > 1
+            shown = item.notes[-NOTES_SHOWN:]
             text = "\n".join(
                 f"{month_day(e.date)}{'（' + t.name + '）' if several else ''}：{one_line(e.note)}"
-                for e, t in item.notes
+                for e, t in shown
             )
+            if len(item.notes) > len(shown):
+                text += f"\n（另有{len(item.notes) - len(shown)}条，见 --json 或 kjyd log）"
             rows.append([item.row.task.label, item.row.task.title, text])
         columns = [Column("编号"), Column("任务", ratio=1, overflow="fold"), Column("进展说明", ratio=2, overflow="fold")]
         parts += [Text(""), Lines(layout(columns, rows, width, title=f"{window}有进展说明的任务（{len(rows)}项）"))]
