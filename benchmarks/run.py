@@ -76,6 +76,8 @@ class Bench:
     """Key of the empty-database run whose median and peak memory this one must stay within 1.25×."""
     times: list[float] = field(default_factory=list)
     peaks: list[int] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    """Extra environment for the child (a shell completion request)."""
     missing: str = ""
     """Why the command could not be measured (未实现, or the failure), if it could not."""
 
@@ -106,6 +108,9 @@ def benches(kjyd: list[str], checkins: int, export_dir: Path) -> list[Bench]:
         Bench("update", f"kjyd update 十四.3 --add 1{big}", [*kjyd, "update", "十四.3", "--add", "1"],
               db="large", vs_floor=1.15),
         Bench("show", f"kjyd show 十三{big}", [*kjyd, "show", "十三"], db="large", vs_floor=1.25),
+        # What bash runs on each Tab after `kjyd update 十三.`: must feel instant, like status.
+        Bench("complete", "Tab 补全：kjyd update 十三.", kjyd, vs_floor=1.10,
+              env={"_KJYD_COMPLETE": "complete_bash", "COMP_WORDS": "kjyd update 十三.", "COMP_CWORD": "2"}),
         Bench("export", f"kjyd export --month {MONTH}{big}",
               [*kjyd, "export", "--month", MONTH, "--output", str(export_dir / "推进情况表.xlsx"), "--force"],
               db="large", vs_floor=3.0),
@@ -157,7 +162,8 @@ def measure(items: list[Bench], runs: int, env: dict[str, str], dbs: dict[str, P
     stderr_path = work / "stderr.txt"
 
     def child_env(bench: Bench) -> dict[str, str]:
-        return {**env, "KJYD_DB": str(dbs[bench.db])} if bench.db else env
+        extra = {"KJYD_DB": str(dbs[bench.db])} if bench.db else {}
+        return {**env, **extra, **bench.env}
 
     for bench in items:  # warm-up: caches; and find what does not exist yet or is hopelessly slow
         elapsed, _, code = run_once(bench.args, child_env(bench), work, stderr_path)

@@ -20,6 +20,7 @@ ROWS = (
     "kjyd status --json（2,000 条）",
     "kjyd update 十四.3 --add 1（2,000 条）",
     "kjyd show 十三（2,000 条）",
+    "Tab 补全：kjyd update 十三.",
     "kjyd export --month 2022-12（2,000 条）",
     "kjyd report --month 2022-12（2,000 条）",
     "kjyd export --month 2022-12 --brief（2,000 条）",

@@ -121,6 +121,10 @@ class KjydGroup(TyperGroup):
         could not be written to stdout (closed, full) but the change *was* stored (see
         :data:`kjyd.output.OUTPUT_FAILED_RECORDED`).
         """
+        from kjyd import completion
+
+        if completion.requested():  # a Tab in the shell: answer it (click exits), nothing else
+            completion.prepare()
         output.prepare_streams()
         args = _clean_arguments(sys.argv[1:] if args is None else list(args))
         try:
@@ -237,6 +241,31 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _completion_flag(ctx: typer.Context, param: Any, value: bool) -> None:
+    """--show-completion / --install-completion, for the shell kjyd runs in (as typer apps do)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from kjyd.completion import detect_shell
+
+    shell = detect_shell()
+    if shell is None:
+        raise KjydError("无法判断当前使用的 shell；请指明，如 kjyd completion bash（可选 bash、zsh、fish、powershell）")
+    completion_output(shell, install=param.name == "install_completion")
+    raise typer.Exit()
+
+
+def completion_output(shell: str, *, install: bool) -> None:
+    """Print the completion script for ``shell``, or install it and say where."""
+    from kjyd import completion
+
+    if install:
+        path = completion.install(shell)
+        output.say(f"已为 {shell} 安装命令补全：{path}")
+        output.say("重新打开终端后生效；之后输入 kjyd 命令、选项或任务编号（如 十三.）时按 Tab 补全。")
+    else:
+        output.say(completion.script(shell))
+
+
 def _from_env(ctx: typer.Context, name: str) -> bool:
     from typer._click.core import ParameterSource
 
@@ -257,6 +286,14 @@ def _root(
     version: bool = typer.Option(
         False, "--version", "-V", is_eager=True, expose_value=False, callback=_show_version,
         help="显示版本号并退出。",
+    ),
+    install_completion: bool = typer.Option(
+        False, "--install-completion", is_eager=True, expose_value=False, callback=_completion_flag,
+        help="为当前 shell 安装命令补全（命令、选项、任务编号）。",
+    ),
+    show_completion: bool = typer.Option(
+        False, "--show-completion", is_eager=True, expose_value=False, callback=_completion_flag,
+        help="显示当前 shell 的补全脚本，可复制后自行安装。",
     ),
 ) -> None:
     from kjyd import workspace

@@ -12,6 +12,7 @@ from kjyd.commands import changes_cmds  # noqa: F401
 from kjyd.commands import report_cmds  # noqa: F401
 from kjyd.commands import demo_cmds  # noqa: F401
 from kjyd.commands import workspace_cmds  # noqa: F401
+from kjyd.commands import completion_cmds  # noqa: F401
 from kjyd.commands import draft_cmds  # noqa: F401
 
 

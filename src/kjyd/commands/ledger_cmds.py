@@ -15,6 +15,7 @@ import typer
 
 from kjyd import output
 from kjyd.app import command, state
+from kjyd.completion import complete_address
 from kjyd.errors import InputError
 
 if TYPE_CHECKING:
@@ -65,7 +66,8 @@ def _describe(plan: "Plan", entry: "Entry") -> str:
 @command("update")
 def update_command(
     ctx: typer.Context,
-    address: str = typer.Argument(..., metavar="目标", help="任务或目标编号，如 十三、13、十三.2、H2。"),
+    address: str = typer.Argument(..., metavar="目标", help="任务或目标编号，如 十三、13、十三.2、H2。",
+                                 autocompletion=complete_address),
     value: Optional[str] = typer.Option(None, "--value", metavar="数值", help="截至该日期的累计值，如 8、1200.5、1.3万、2,500。"),
     add: Optional[str] = typer.Option(None, "--add", metavar="增量", help="在该日期已有数值上增加，如 120。"),
     date_text: Optional[str] = typer.Option(None, "--date", metavar="年-月-日", help="数据截至日期，如 2022-06-15；默认今天。"),
@@ -303,7 +305,8 @@ def _effects(ledger, plan: "Plan", entries: list["Entry"]) -> list[str]:
 @command("log")
 def log_command(
     ctx: typer.Context,
-    address: Optional[str] = typer.Argument(None, metavar="[目标]", help="任务（十三：其全部目标）或目标（十三.2）；默认全部。"),
+    address: Optional[str] = typer.Argument(None, metavar="[目标]", help="任务（十三：其全部目标）或目标（十三.2）；默认全部。",
+                                           autocompletion=complete_address),
     month: Optional[str] = typer.Option(None, "--month", metavar="年-月", help="只列数据日期在该月的填报，如 2022-06。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（英文键名），便于其他程序读取。"),
     limit: Optional[str] = typer.Option(None, "--limit", metavar="条数", help="最多列出的条数。"),

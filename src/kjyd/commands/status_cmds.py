@@ -13,6 +13,7 @@ import typer
 
 from kjyd import output
 from kjyd.app import command, state
+from kjyd.completion import complete_address
 from kjyd.errors import InputError
 
 if TYPE_CHECKING:
@@ -146,7 +147,8 @@ SHOW_HISTORY = 20
 @command("show")
 def show_command(
     ctx: typer.Context,
-    task: str = typer.Argument(..., metavar="任务", help="任务编号，如 十三、（十三）或 13；也可写其目标，如 十三.2。"),
+    task: str = typer.Argument(..., metavar="任务", help="任务编号，如 十三、（十三）或 13；也可写其目标，如 十三.2。",
+                              autocompletion=complete_address),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="年-月-日", help=_AS_OF_HELP),
     tolerance: Optional[str] = typer.Option(None, "--tolerance", metavar="百分点", help=_TOLERANCE_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
