@@ -7,7 +7,6 @@ variable. ``info`` answers "which plan and which database did that command use, 
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Optional
@@ -17,7 +16,8 @@ import typer
 from kjyd import output
 from kjyd.app import AppState, command, state
 from kjyd.errors import InputError, KjydError
-from kjyd.workspace import FILE_NAME, SOURCE_DEFAULT
+
+FILE_NAME = "kjyd.toml"  # kjyd.workspace.FILE_NAME, not imported so `kjyd --help` stays light
 
 
 @command("init")
@@ -38,6 +38,7 @@ def init_command(
     示例：kjyd init --plan plan2023.yaml
     """
     from kjyd.plan_loader import load_plan
+    from kjyd.workspace import SOURCE_DEFAULT
 
     app_state = state(ctx)
     folder = Path.cwd()
@@ -97,6 +98,8 @@ def _relative(path: Path, folder: Path) -> str:
 
 def _toml(text: str) -> str:
     """A TOML basic string (JSON string escapes are valid TOML)."""
+    import json
+
     return json.dumps(text, ensure_ascii=False)
 
 
