@@ -429,6 +429,14 @@ def _structure(items: list[_Item]) -> tuple[list[DraftSection], list[DraftTask],
                 pending.body.append(item.label + item.head + "".join(item.body))
     flush()
 
+    if out.sections and any(t.section is None for t in out.tasks):
+        # tasks before the first section heading: a plan with sections needs every task in one
+        out.sections = [DraftSection(1, "其他任务", "")] + [
+            DraftSection(s.number + 1, s.title, s.label) for s in out.sections
+        ]
+        for task in out.tasks:
+            task.section = 1 if task.section is None else task.section + 1
+        notes.append(("sections", "第一个部分标题之前的任务放在“其他任务”部分中"))
     for task in out.tasks:
         if not task.text:
             task.text = task.title
