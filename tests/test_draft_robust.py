@@ -94,7 +94,7 @@ def test_arbitrary_fragments_of_plan_language(text):
 
 
 def test_tasks_before_the_first_section_heading_get_a_section():
-    text = "（一）建设平台。新建平台5个。\n一、培育企业\n（二）培育企业。新增企业10家。\n"
+    text = "2023年工作要点\n（一）建设平台。新建平台5个。\n一、培育企业\n（二）培育企业。新增企业10家。\n"
     result = draft_text(text, "通知.txt")
     plan = parse_plan(result.yaml_text, "草稿.yaml")
     assert [s.title for s in plan.sections] == ["其他任务", "培育企业"]

@@ -148,7 +148,8 @@ def draft_from_text(text: str) -> Draft:
     """Everything ``kjyd draft`` finds in a notice's text (as :func:`kjyd.draft.read.read_notice` gives it)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     title, short_title, issuer, title_notes = _title(lines)
-    heading = _heading_line(lines, title, short_title)
+    guessed = any(key == "title" and "第一行" in note for key, note in title_notes)
+    heading = -1 if guessed else _heading_line(lines, title, short_title)
     goals_text, goals_lines, goals_in_structure, goals_how = _goals(lines, heading)
     # The plan's items start after its own heading (a covering letter may have numbered points of
     # its own) and after the goals, unless the goals are themselves one of its numbered items
@@ -356,7 +357,12 @@ def _structure(items: list[_Item]) -> tuple[list[DraftSection], list[DraftTask],
     for item in items:
         if not item.head and item.body:  # "七、" alone on a line, its title on the next
             item.head = item.body.pop(0)
-    present = sorted({i.level for i in items if i.number == 1 or i.level == "dash"}, key=order.index)
+    counts: dict[str, int] = {}
+    for i in items:
+        counts[i.level] = counts.get(i.level, 0) + 1
+    present = sorted(
+        {i.level for i in items if i.number == 1 or i.level == "dash" or counts[i.level] >= 2}, key=order.index
+    )
     if not present:
         return [], [], "chinese", [("tasks", "没有找到编号的任务（如 （一）、1.）；请手工补充任务")]
     part_level = None
