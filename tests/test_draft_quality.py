@@ -334,3 +334,17 @@ def test_items_with_their_own_text_are_tasks_and_their_details_stay_inside():
         ("新建联合实验室", 5, "个"), ("举办双城创新活动", 10, "场"),
     ]
     assert [(h.found.number, h.found.unit) for h in draft.headlines] == [(1600, "亿元")]
+
+
+def test_headline_links_across_money_units_and_needs_shared_wording():
+    notice = "\n".join([
+        "2023年工作要点",
+        "主要目标：技术合同成交额达到0.3万亿元，新增瞪羚企业200家。",
+        "（一）促进成果转化。技术合同成交额达到3000亿元。",
+        "（二）培育企业。培育拟上市企业200家。",
+    ])
+    draft = draft_text(notice, "要点.txt").draft
+    money, gazelles = draft.headlines
+    assert money.ref == "1.1" and any("数值和单位相同" in n for n in money.notes)
+    assert gazelles.ref is None  # same 200家, but nothing in common with 拟上市企业
+    assert any("2.1" in n and "未关联" in n for n in gazelles.notes)

@@ -602,9 +602,24 @@ def _plan_id(title: str, start: date, end: date) -> str:
 # --- headline ↔ task target --------------------------------------------------------------------
 
 
+# Words every target name may share (verbs, 企业, 科技…): sharing only these is not shared wording.
+_GENERIC = set("""企业 科技 创新 技术 新增 新建 培育 建设 认定 推进 实施 开展 全省 全市 省级 市级 国家 项目 完成 达到
+    实现 年度 全年 重点 引进 支持 推动 工作 发展 服务 建成 打造 组织 举办""".split())
+
+
 def _bigrams(text: str) -> set[str]:
     han = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {han[i:i + 2] for i in range(len(han) - 1)}
+    return {han[i:i + 2] for i in range(len(han) - 1)} - _GENERIC
+
+
+_MONEY_SCALE = {"万亿元": 10 ** 12, "亿元": 10 ** 8, "万元": 10 ** 4, "千元": 1000, "元": 1}
+
+
+def _amount(target: Found) -> tuple[object, str]:
+    """Value and unit comparable across 2500亿元 / 0.25万亿元 (counts are already scaled: 1.3万家)."""
+    if target.unit in _MONEY_SCALE:
+        return target.value * _MONEY_SCALE[target.unit], "元"
+    return target.value, target.unit
 
 
 def link_headlines(draft: Draft) -> None:
@@ -620,8 +635,7 @@ def link_headlines(draft: Draft) -> None:
     for headline in draft.headlines:
         h = headline.found
         same = [(ref, t) for ref, t in pool
-                if t.value == h.value and t.unit == h.unit and ref not in taken
-                and (t.kind == "level") == (h.kind == "level")]
+                if _amount(t) == _amount(h) and ref not in taken and (t.kind == "level") == (h.kind == "level")]
         scored = sorted(((len(_bigrams(h.name) & _bigrams(t.name)), ref, t) for ref, t in same),
                         key=lambda s: -s[0])
         if not scored or scored[0][0] == 0:
