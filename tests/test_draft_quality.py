@@ -3,8 +3,6 @@ and the openings of other real plans against expectations typed here from their 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kjyd.draft import draft_notice, draft_text

@@ -508,8 +508,6 @@ def _title(lines: list[str]) -> tuple[str, str | None, str | None, list[tuple[st
         issuer = _issuer_from_lines(lines)
         if issuer:
             notes.append(("issuer", "发文单位取自“发布机构”或落款"))
-    if issuer and title.startswith(issuer) is False and issuer in title:
-        pass
     short = None
     year = re.search(r"(?:19|20)\d{2}(?:\s?[-—–~至到]+\s?(?:19|20)\d{2})?\s?年", title)
     if year and year.start() > 0 and title[year.start() - 1] not in "（(":

@@ -65,9 +65,6 @@ _AFTER = [
 # A one-character comparator word that is the end of another word: 节约5% is not 约5%.
 _NOT_COMPARATOR = {"约": tuple("节制签预公条契邀特履违"), "达": tuple("下送到表传通发抵直"),
                    "超": tuple("赶")}
-COMPARATOR_WORDS = {
-    "at_least": "不少于/以上", "more_than": "超过/突破", "about": "左右", "reach": "达到", "at_most": "不超过/以内",
-}
 
 # Verbs that open a target phrase (longest first when searched). Only used to cut a long clause
 # down to its verb (依托…企业布局建设10个… → 布局建设…) and to hand a list's verb to its other items.
@@ -86,8 +83,9 @@ _NOT_AFTER_UNIT = re.compile(
 )
 _BEFORE_NOT = re.compile(r"(?:第|前|排名|位居|居|每|近|每年|连续)\s?$")
 _QUOTES = re.compile(r"“[^”]*”|《[^》]*》|\"[^\"]*\"|「[^」]*」|‘[^’]*’|〔[^〕]*〕|\[[^\]]*\]")
-# Clause boundaries: punctuation, and 和/及/与 right before another number (3个A和3个B).
+# What may open a clause without being part of a target's name: spaces, —— bullets, (1)/（一）/①.
 _BULLET = re.compile(r"(?:[\s—–\-·•●▪◆]|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]|[①-⑳])*")
+# Clause boundaries: punctuation, and 和/及/与 right before another number (3个A和3个B).
 _CLAUSE_END = re.compile(r"[，；;。：:！？!?\n]|(?<!\d),|,(?!\d{3}(?:\D|$))")  # not 2,500
 _LIST_SEP = re.compile(r"、|(?:和|及|与|以及)(?=\s?\d)")
 
@@ -252,8 +250,6 @@ def _build(m: re.Match, clause: str, offset: int, original: str, list_verb: str)
         if m.group("mult"):
             value *= _MULTIPLIER[m.group("mult")]
             notes.append(f"原文“{m.group('num')}{m.group('mult')}{unit}”记为 {_plain(value)}{unit}")
-    if unit == "‰":
-        unit = "‰"
     pre_full = clause[: m.start("num")]
     comparator, pre = _comparator_before(pre_full)
     after_cmp, after_len = _comparator_after(clause[m.end():])
