@@ -121,6 +121,7 @@ def test_since_a_date_and_the_terminal_view(run, history):
     (("--month", "2023-01"), "不在计划期内"),
     (("--since", "2022-09-01"), "不早于"),
     (("--since", "七月"), "--since"),
+    (("--month", "2022-10"), "尚未开始"),
 ])
 def test_bad_windows_are_one_chinese_line(run, args, words):
     result = run("changes", *args)

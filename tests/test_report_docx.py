@@ -202,3 +202,12 @@ def test_period_names_of_other_plans(plan):
     five_years = dataclasses.replace(plan, start=date(2021, 1, 1), end=date(2025, 12, 31))
     assert period_name(five_years, date(2022, 6, 30)) == "2021年1月—2022年6月"
     assert period_name(five_years, date(2025, 12, 31)) == "计划期"
+
+
+def test_a_running_month_is_reported_as_of_today_like_status(run, demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("KJYD_TODAY", "2022-06-20")
+    ok(run("report", "--month", "2022-06", "-o", "六月中.docx"))
+    document = docx.Document(str(tmp_path / "六月中.docx"))
+    overview = next(p.text for p in document.paragraphs if p.text.startswith("截至"))
+    assert overview.startswith("截至2022年6月20日")
+    assert _status(run, "2022-06-20")["summary"] in overview

@@ -94,6 +94,9 @@ def changes_command(
     with Ledger.open(app_state.db_path, write=False) as ledger:
         if since is None:
             chosen = month_in_plan(plan, month) if month else default_month(plan, today())
+            since, until = month_window(plan, chosen)
+            if until <= since:
+                raise InputError(f"{chosen} 尚未开始（今天是 {today()}），没有可比较的变化")
             changes = month_changes(ledger, plan, chosen, tol)
         else:
             from kjyd.changes import compare
