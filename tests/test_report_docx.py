@@ -151,9 +151,10 @@ def test_year_end_speaks_of_the_whole_year(run, demo, tmp_path, monkeypatch):
     monkeypatch.setenv("KJYD_TODAY", "2023-01-10")  # a December report is written after December
     ok(run("report", "--month", "2022-12", "-o", "全年.docx"))
     document = docx.Document(str(tmp_path / "全年.docx"))
-    assert document.paragraphs[0].text == "关于2022年科技工作要点全年完成情况的报告"  # fits one line
+    assert document.paragraphs[0].text == "关于2022年科技工作要点\n全年完成情况的报告"
     text = "\n".join(p.text for p in document.paragraphs)
     assert "现将全年完成情况报告如下" in text and "全年工作已完成" in text
+    assert "完成全年目标的63.5%，未完成全年目标" in text and "慢于序时进度" not in text
     assert "（截至2022年12月31日）" in text
     # The year's progress, not only December's notes (the demo has none in December).
     assert "两个国家重点实验室通过重组评估" in text

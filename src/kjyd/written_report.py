@@ -109,7 +109,8 @@ def headline_sentence(plan: Plan, name: str, row: TargetRow, changes: Changes) -
     else:
         verb = "达到" if target.kind == "total" else "完成"  # a stock stands at, a flow is done
         text = (f"{name}{verb}{_amount(row.value, target.unit)}，"
-                f"完成{'全年' if whole and target_word(plan) == '年度目标' else target_word(plan)}的{_percent(row.percent)}")
+                f"完成{'全年目标' if whole and target_word(plan) == '年度目标' else target_word(plan)}"
+                f"的{_percent(row.percent)}")
         text += f"，{state_phrase(plan, row.state, whole)}"
     change = changes.value_change(target.id)
     if change is not None and change.delta and target.kind != "level":
@@ -297,8 +298,9 @@ def title(plan: Plan, report: Report) -> str:
     return f"关于{plan.short_title}{period}{what}的报告"
 
 
-TITLE_LINE = 20
-"""Characters of 2号 type on one line of the 156 mm 版心 (a Latin digit counts half)."""
+TITLE_LINE = 19.5
+"""Characters of 2号 type on one line of the 156 mm 版心: 20 汉字 fit, but a Latin digit is a
+little wider than half of one (LibreOffice wrapped a 20-character title with 2022 in it)."""
 
 
 def width(text: str) -> float:
