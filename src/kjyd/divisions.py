@@ -10,7 +10,7 @@ the plan file has no 分工 filled in yet (the case of plan2022.yaml).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from kjyd.entries import Entry
@@ -129,47 +129,69 @@ def reporting_month(plan: Plan, today: date) -> tuple[str, bool]:
     return default_month(plan, today), False
 
 
-def missing_report(plan: Plan, entries_in_month: Iterable[Entry]) -> dict[str, list[Task]]:
-    """Lead division → its tasks with no counting check-in in the month (the reminder list).
+def missing_report(
+    plan: Plan, entries_in_month: Iterable[Entry], done: Collection[int] = ()
+) -> dict[str, list[Task]]:
+    """Lead division → its tasks with no check-in of its own in the month (the reminder list).
 
     ``entries_in_month`` are the check-ins dated in the month; withdrawn ones count for nothing. A
-    task counts as reported when any of its targets has a check-in (a value or a note). Every
-    division is present, with an empty list when it has reported everything.
+    task counts as reported when any of its targets has a check-in (a value or a note) — *for the
+    division that sent it*: a task with two lead divisions is chased from each separately, so one
+    division's workbook does not clear the other. A check-in typed by a person (``who`` is no
+    division of the plan: the office entering figures by hand) counts for every lead division.
+    Tasks in ``done`` (task numbers already 已完成) are not chased. Every division is present, with
+    an empty list when it has nothing left to report.
     """
-    reported_targets = {e.target_id for e in entries_in_month if not e.withdrawn}
+    divisions = set(tasks_by_division(plan)) | set(support_tasks(plan))
+    senders: dict[str, set[str | None]] = {}
+    for e in entries_in_month:
+        if not e.withdrawn:
+            senders.setdefault(e.target_id, set()).add(e.who if e.who in divisions else None)
+
+    def reported(task: Task, division: str) -> bool:
+        sent = set().union(*(senders.get(t.id, set()) for t in task.targets))
+        return None in sent or division in sent
+
     return {
-        division: [
-            task for task in tasks if not any(t.id in reported_targets for t in task.targets)
-        ]
+        division: [task for task in tasks if task.number not in done and not reported(task, division)]
         for division, tasks in tasks_by_division(plan).items()
     }
 
 
-def missing_lines(plan: Plan, report: dict[str, list[Task]], month: str) -> list[str]:
-    """``kjyd status --missing`` as text: per division, the tasks still to report."""
+def missing_lines(plan: Plan, report: dict[str, list[Task]], month: str,
+                  skipped: Iterable[Task] = ()) -> list[str]:
+    """``kjyd status --missing`` as text: per division, the tasks still to report; then the
+    completed tasks left off the list (``skipped``), so a shorter list is never a mystery."""
     year, mon = (int(part) for part in month.split("-"))
     total = sum(len(tasks) for tasks in tasks_by_division(plan).values())
     missing = sum(len(tasks) for tasks in report.values())
+    skipped = list(skipped)
     lines = [f"{plan.short_title} {year}年{mon}月 未填报任务（按牵头处室）"]
     if missing == 0:
         lines.append("各处室本月均已填报。")
-        return lines
-    for division, tasks in report.items():
+    else:
+        for division, tasks in report.items():
+            lines.append("")
+            if not tasks:
+                lines.append(f"{division}：已全部填报")
+                continue
+            lines.append(f"{division}：{len(tasks)}项未填报")
+            lines.extend(f"  {task.heading}{task.title}" for task in tasks)
         lines.append("")
-        if not tasks:
-            lines.append(f"{division}：已全部填报")
-            continue
-        lines.append(f"{division}：{len(tasks)}项未填报")
-        lines.extend(f"  {task.heading}{task.title}" for task in tasks)
-    lines.append("")
-    lines.append(f"合计：{missing}项（次）未填报，共{total}项（次）。")
+        lines.append(f"合计：{missing}项（次）未填报，共{total}项（次）。")
+    if skipped:
+        names = "、".join(f"{task.heading}{task.title}" for task in skipped)
+        lines.append(f"已完成、不再催报的{len(skipped)}项：{names}")
     return lines
 
 
-def missing_json(report: dict[str, list[Task]], month: str) -> dict:
+def missing_json(report: dict[str, list[Task]], month: str, skipped: Iterable[Task] = ()) -> dict:
     """``kjyd status --missing --json``: stable keys for scripts."""
     return {
         "month": month,
+        "completed_not_chased": [
+            {"task": task.label, "number": task.number, "title": task.title} for task in skipped
+        ],
         "divisions": [
             {
                 "division": division,

@@ -74,6 +74,9 @@ class TaskRow:
     """The worst state among the targets."""
     last_date: date | None
     last_note: str
+    note_date: date | None = None
+    """Date of the check-in ``last_note`` comes from: older than ``last_date`` when later check-ins
+    carried only figures (status then says which date the note belongs to)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,18 @@ def target_row(plan: Plan, target: Target, entries: list[Entry], as_of: date,
     )
 
 
+def dated_note(note: str, note_date: date | None, last_date: date | None) -> str:
+    """A note older than the row's latest check-in, with its own date: ``10月31日：评价入库8200家``.
+
+    The latest note and the latest figure often come from different check-ins (a December figure
+    without words); shown side by side without a date, October's words read as December's.
+    """
+    if not note or note_date is None or last_date is None or note_date >= last_date:
+        return note
+    year = f"{note_date.year}年" if note_date.year != last_date.year else ""
+    return f"{year}{note_date.month}月{note_date.day}日：{note}"
+
+
 def task_row(task: Task, rows: tuple[TargetRow, ...]) -> TaskRow:
     """Combine a task's target rows: mean of clamped percents, worst state, latest update."""
     if all(row.percent is None for row in rows):
@@ -177,6 +192,7 @@ def task_row(task: Task, rows: tuple[TargetRow, ...]) -> TaskRow:
         state=worst_state([row.state for row in rows]),
         last_date=max(latest, key=order).date if latest else None,
         last_note=max(noted, key=order).note if noted else "",
+        note_date=max(noted, key=order).date if noted else None,
     )
 
 

@@ -298,20 +298,39 @@ def _describe(
 
 
 def show_missing(ctx: typer.Context, month: Optional[str], as_json: bool = False) -> None:
-    """Body of ``kjyd status --missing``: per lead division, the tasks with no check-in in ``month``."""
-    from kjyd.divisions import missing_json, missing_lines, missing_report
-    from kjyd.ledger import Ledger
+    """Body of ``kjyd status --missing``: per lead division, the tasks with no check-in in ``month``.
+
+    Default month: the month being reported (on 2 April, March — said in a notice). Tasks already
+    已完成 as of the month's end (or today) are left off and listed once at the end.
+    """
+    from kjyd.clock import today
+    from kjyd.divisions import missing_json, missing_lines, missing_report, month_in_plan, reporting_month
+    from kjyd.ledger import Ledger, month_bounds
+    from kjyd.progress import DONE
+    from kjyd.report import build_report
 
     app_state = state(ctx)
     plan = app_state.plan
-    month = _resolve_month(plan, month)
+    now = today()
+    if month:
+        month = month_in_plan(plan, month)
+    else:
+        month, previous = reporting_month(plan, now)
+        if previous and not as_json:
+            output.notice(f"今天是 {now}，默认查看上月 {month} 的填报情况；查看本月请加 --month {now:%Y-%m}")
+    as_of = min(month_bounds(month)[1], plan.end, max(now, plan.start))
     with Ledger.open(app_state.db_path, write=False) as ledger:
         entries = ledger.entries(plan.id, month=month, include_withdrawn=False)
-    report = missing_report(plan, entries)
+        progress = build_report(plan, ledger.snapshot(plan.id, as_of), as_of)
+    done = {row.task.number for row in progress.tasks if row.state == DONE}
+    report = missing_report(plan, entries, done)
+    chased = {task.number for tasks in missing_report(plan, entries).values() for task in tasks}
+    skipped = [task for task in plan.tasks if task.number in done and task.number in chased]
     if as_json:
         import json
 
-        output.say(json.dumps(missing_json(report, month), ensure_ascii=False, indent=2, allow_nan=False))
+        text = json.dumps(missing_json(report, month, skipped), ensure_ascii=False, indent=2, allow_nan=False)
+        output.say(text)
         return
-    for line in missing_lines(plan, report, month):
+    for line in missing_lines(plan, report, month, skipped):
         output.say(line)

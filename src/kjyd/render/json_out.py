@@ -44,6 +44,7 @@ def _target(row: TargetRow) -> dict[str, Any]:
         "state": row.state,
         "last_date": row.last_date.isoformat() if row.last_date else None,
         "last_note": row.last_note,
+        "last_note_date": row.note_entry.date.isoformat() if row.note_entry else None,
     }
 
 
@@ -57,6 +58,7 @@ def _task(row: TaskRow) -> dict[str, Any]:
         "targets": [t.target.id for t in row.targets],
         "last_date": row.last_date.isoformat() if row.last_date else None,
         "last_note": row.last_note,
+        "last_note_date": row.note_date.isoformat() if row.note_date else None,
     }
 
 

@@ -19,7 +19,7 @@ from rich.text import Text
 from kjyd.output import STATE_STYLES, can_show
 from kjyd.plan import Plan, Target, format_number, value_label
 from kjyd.render.columns import Cell, Column, Lines, layout
-from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow
+from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow, dated_note
 from kjyd.values import one_line
 
 NARROW = 80
@@ -180,14 +180,15 @@ def section_tables(report: Report, tasks: Sequence[TaskRow], width: int) -> Iter
         rows: list[list[Cell]] = []
         for row in tasks_here:
             _add(rows, narrow, row.task.label, Text(row.task.title, style="bold"),
-                 row.percent, row.state, row.last_date, row.last_note)
+                 row.percent, row.state, row.last_date, dated_note(row.last_note, row.note_date, row.last_date))
             if row.task.qualitative:
                 continue
             for target in row.targets:
                 # On narrow screens a target's update line only when it says something new.
                 same = narrow and (target.last_date, target.last_note) == (row.last_date, row.last_note)
+                note_date = target.note_entry.date if target.note_entry else None
                 _add(rows, narrow, f"  {target.target.label}", _target_cell(target), target.percent, target.state,
-                     None if same else target.last_date, target.last_note)
+                     None if same else target.last_date, dated_note(target.last_note, note_date, target.last_date))
         yield layout(columns, rows, width, title=heading or "任务")
 
 

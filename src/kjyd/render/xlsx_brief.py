@@ -27,7 +27,7 @@ from kjyd.changes import Changes
 from kjyd.periods import at_end, long_date, period_name
 from kjyd.render import xlsx_style as st
 from kjyd.render.xlsx import since_last_month
-from kjyd.report import TargetRow, TaskRow
+from kjyd.report import TargetRow, TaskRow, dated_note
 
 HEADERS = ("序号", "重点任务", "量化目标", "累计完成", "较上月", "完成率", "状态", "本月进展", "牵头处室")
 WIDTHS = [7, 21, 36, 11, 8, 8, 9, 42, 10]
@@ -79,7 +79,8 @@ def write_brief(stream: BinaryIO, changes: Changes) -> None:
 def latest_progress(changes: Changes) -> dict[int, str]:
     """Each task's latest note of the month; at the plan's end, its latest note of the period."""
     if at_end(changes.plan, changes.until):
-        return {row.task.number: row.last_note for row in changes.after.tasks if row.last_note}
+        return {row.task.number: dated_note(row.last_note, row.note_date, row.last_date)
+                for row in changes.after.tasks if row.last_note}
     return {item.row.task.number: item.notes[-1][0].note for item in changes.noted}
 
 
