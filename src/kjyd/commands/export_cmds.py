@@ -8,7 +8,9 @@ the command so ``kjyd --help`` stays fast.
 from __future__ import annotations
 
 import errno
+import io
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Optional
@@ -220,15 +222,22 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     A crash or a full disk half-way leaves the previous file (if any) untouched and no half-written
     workbook; the rename is atomic on the same file system. The temporary file is created with the
     user's usual permissions (not mkstemp's 0600) so the result is shared like any other file.
+    Temporary files of ours that a killed export left behind (older than :data:`STALE_SECONDS`)
+    are removed first.
     """
     import secrets  # here, not at the top: it pulls in hashlib/OpenSSL (≈7 ms on every kjyd command)
 
+    _remove_stale(path.parent)
     temp = path.with_name(f".~{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(temp, "xb") as stream:
-            write(stream)
+        with open(temp, "xb") as raw:
+            stream = _WriteGuard(raw)
+            write(stream)  # type: ignore[arg-type]
             stream.flush()
-            os.fsync(stream.fileno())
+            if stream.error is not None:
+                raise stream.error
+            raw.flush()
+            os.fsync(raw.fileno())
     except OSError as err:
         _discard(temp)
         raise KjydError(f"无法在文件夹 {path.parent} 中写入文件：{reason(err)}") from None
@@ -240,6 +249,79 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     except OSError as err:
         _discard(temp)
         raise KjydError(f"无法写入 {path}：{reason(err)}（文件是否正被 Excel 等程序打开？）") from None
+
+
+STALE_SECONDS = 3600
+"""Age after which a ``.~名称.xxxxxxxx.tmp`` of ours is an abandoned export, not one in progress."""
+_TEMP_NAME = re.compile(r"\.~.+\.[0-9a-f]{8}\.tmp")
+
+
+def _remove_stale(folder: Path) -> None:
+    import time
+
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    cutoff = time.time() - STALE_SECONDS
+    for entry in entries:
+        try:
+            if _TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False) \
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+class _WriteGuard(io.RawIOBase):
+    """The temporary file as the writer (openpyxl's ZipFile, the CSV writer) sees it.
+
+    The first failed write (a full disk) is kept and every later write is accepted and dropped,
+    so the writer finishes normally; :func:`write_atomically` then raises the kept error. Without
+    this, openpyxl's ZipFile was left half-open and its finaliser printed "Exception ignored …
+    Traceback" after kjyd's own one-line message.
+    """
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._pos = raw.tell()
+        self.error: OSError | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def write(self, data) -> int:
+        size = len(data)
+        if self.error is None:
+            try:
+                self._raw.write(data)
+            except OSError as err:
+                self.error = err
+        self._pos += size
+        return size
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self.error is None:
+            try:
+                self._pos = self._raw.seek(offset, whence)
+                return self._pos
+            except OSError as err:
+                self.error = err
+        self._pos = offset if whence == 0 else self._pos + offset
+        return self._pos
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self._raw.flush()
+            except OSError as err:
+                self.error = err
 
 
 def _discard(temp: Path) -> None:

@@ -82,10 +82,17 @@ def _m3_exports(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX exports_by_month ON exports (plan_id, month)")
 
 
+def _m4_plan_order_index(conn: sqlite3.Connection) -> None:
+    """``WHERE plan_id = ? ORDER BY id DESC LIMIT n`` (log, the latest check-in) as an index walk:
+    without it, ``log --limit 20`` sorted the plan's whole history first."""
+    conn.execute("CREATE INDEX IF NOT EXISTS checkins_by_plan ON checkins (plan_id, id)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("checkins", _m1_checkins),
     ("division_reports", _m2_division_reports),
     ("exports", _m3_exports),
+    ("plan_order_index", _m4_plan_order_index),
 ]
 """Applied in order; version N is ``MIGRATIONS[N - 1]``. Only ever append to this list."""
 
@@ -161,8 +168,8 @@ def _translate(err: sqlite3.Error, path: Path) -> LedgerError:
     name = getattr(err, "sqlite_errorname", "") or ""
     text = str(err)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        seconds = BUSY_TIMEOUT_MS // 1000
-        return LedgerError(f"数据库 {path} 被其他程序占用，等待 {seconds} 秒后仍无法写入，请稍后重试")
+        seconds = BUSY_TIMEOUT_MS // 1000  # reads wait too (a rollback-journal file, a recovery)
+        return LedgerError(f"数据库 {path} 被其他程序占用，等待 {seconds} 秒后仍无法访问，请稍后重试")
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return LedgerError(f"数据库 {path} 是只读的，无法写入（请检查文件和所在文件夹的写权限）")
     if name == "SQLITE_NOTADB" or "not a database" in text:
@@ -174,8 +181,30 @@ def _translate(err: sqlite3.Error, path: Path) -> LedgerError:
     if name.startswith("SQLITE_FULL") or "disk is full" in text:
         return LedgerError(f"磁盘已满，无法写入数据库 {path}")
     if name.startswith("SQLITE_IOERR") or "disk I/O" in text:
+        if _disk_nearly_full(path):  # SQLite reports a full disk met while growing the WAL as I/O
+            return LedgerError(f"磁盘已满，无法写入数据库 {path}")
         return LedgerError(f"读写数据库 {path} 时发生磁盘错误")
     return LedgerError(f"数据库 {path} 出错：{text}")
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    """Less than a megabyte free where the database lives (so an I/O error most likely means full)."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _connect_reading(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection: an archived database on read-only storage can still be viewed."""
+    uri = f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+READABLE_VERSION = 2
+"""Oldest schema version read commands can use as it is (later migrations only add indexes)."""
 
 
 # --- the ledger -------------------------------------------------------------------------------
@@ -203,6 +232,8 @@ class SqliteLedger(Ledger):
             raise LedgerError(f"{path} 是一个文件夹，不是进度数据库文件")
         if not write and not path.exists():
             return cls(path, None)
+        if not write:
+            return cls._open_reading(path)
         if write:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -228,6 +259,43 @@ class SqliteLedger(Ledger):
         except LedgerError:
             conn.close()
             raise
+        return ledger
+
+    @classmethod
+    def _open_reading(cls, path: Path, upgrade: bool = True) -> "SqliteLedger":
+        """Open for reading only (``mode=ro``; ``immutable`` where even the WAL index cannot be
+        created, as on read-only storage). An older schema is upgraded first through a short
+        write connection when the file allows it; otherwise read as it is when it has every column."""
+        ledger = cls(path, None)
+        for immutable in (False, True):
+            try:
+                ledger._conn = _connect_reading(path, immutable)
+                ledger._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+                ledger._check_kjyd_file()
+                version = ledger._version()
+                break
+            except sqlite3.Error as err:
+                ledger.close()
+                name = getattr(err, "sqlite_errorname", "") or ""
+                if immutable or not name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR")):
+                    raise _translate(err, path) from None
+            except LedgerError:
+                ledger.close()
+                raise
+        if version > SCHEMA_VERSION:
+            ledger.close()
+            raise LedgerError(
+                f"数据库 {path} 由更新版本的 kjyd 创建（结构版本 {version}，"
+                f"本程序只支持到 {SCHEMA_VERSION}），请升级 kjyd 后再使用"
+            )
+        if version < SCHEMA_VERSION and upgrade:
+            ledger.close()
+            try:
+                cls.open(path, write=True).close()
+            except LedgerError:
+                if version < READABLE_VERSION:
+                    raise
+            return cls._open_reading(path, upgrade=False)
         return ledger
 
     def _check_kjyd_file(self) -> None:
