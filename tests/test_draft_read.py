@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from kjyd.cli import app
 from kjyd.draft import draft_notice
 from kjyd.draft.read import read_notice, tidy
 from kjyd.errors import NoticeError
@@ -172,3 +174,26 @@ def test_a_government_page_around_the_xian_notice_drafts_like_the_text(tmp_path)
         (h.found.value, h.found.unit, h.found.comparator) for h in from_text.headlines
     ]
     assert [(t.title, t.text) for t in from_page.tasks] == [(t.title, t.text) for t in from_text.tasks]
+
+
+PDF_JUSTIFIED = REPO / "tests" / "data" / "notice2022-excerpt-justified.pdf"
+"""The same excerpt set as a Word document would be (16 pt, justified, first-line indent; made with
+python-docx) and printed to PDF by LibreOffice: justified lines come out with gaps ("200 个"), the
+centred title wraps, and the curly quotes sit in a Latin font that pypdf reads out of place."""
+
+
+def test_justified_pdf_gaps_closed_wrapped_title_joined_and_misplaced_quotes_flagged(tmp_path):
+    text = read_notice(PDF_JUSTIFIED)
+    assert "不少于200个。" in text and "1.3万家" in text
+    result = draft_notice(PDF_JUSTIFIED)
+    draft = result.draft
+    assert draft.issuer == "中共陕西省委科技工委 陕西省科学技术厅"
+    assert draft.short_title == "2022年科技工作要点" and draft.document_number == "陕科工发〔2022〕3号"
+    assert [(h.found.number, h.found.unit) for h in draft.headlines] == [
+        (200, "个"), (8, "%"), (20, "个"), (30, "个"), (2500, "亿元"), (13000, "家"), (1500, "家"), (200, "家"),
+    ]
+    assert [t.title for t in draft.tasks][:3] == ["突出抓示范抓引领", "完善协同创新体系", "加强监测评估考核"]
+    assert any("引号" in w for w in result.warnings)
+    assert "# 请核对：这个 PDF 中的引号" in result.yaml_text
+    done = CliRunner().invoke(app, ["draft", str(PDF_JUSTIFIED), "-o", str(tmp_path / "p.yaml")])
+    assert done.exit_code == 0 and "提示：这个 PDF 中的引号" in done.output

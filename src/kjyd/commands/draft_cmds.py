@@ -62,6 +62,8 @@ def draft_command(
         f"（其中{n['linked']}项引用任务目标）"
     )
     output.say(f"  需核对 {result.reviews} 处：文件中标有“# 请核对”的地方")
+    for warning in result.warnings:
+        output.notice(warning)
     if problems:
         output.error(f"草稿未通过检查（请手工修正后再运行 kjyd check {path}）：")
         for problem in problems:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kjyd.draft.extract import Draft, draft_from_text
-from kjyd.draft.read import read_notice
+from kjyd.draft.read import read_with_warnings
 from kjyd.draft.write import counts, render
 from kjyd.errors import NoticeError
 
@@ -23,15 +23,23 @@ class DraftResult:
     yaml_text: str
     reviews: int
 
+    @property
+    def warnings(self) -> list[str]:
+        """Doubts about the reading itself (not about one field), for the terminal too."""
+        return self.draft.notes.get("source", [])
+
 
 def draft_notice(path: Path) -> DraftResult:
     """Read the notice at ``path`` and draft its plan; raises :class:`NoticeError` when it has neither
     tasks nor goals to track."""
-    return draft_text(read_notice(path), path.name)
+    text, warnings = read_with_warnings(path)
+    return draft_text(text, path.name, warnings)
 
 
-def draft_text(text: str, source_name: str) -> DraftResult:
+def draft_text(text: str, source_name: str, warnings: list[str] | None = None) -> DraftResult:
     draft = draft_from_text(text)
+    for warning in warnings or []:
+        draft.note("source", warning)
     if not draft.tasks and not draft.headlines:
         raise NoticeError(
             f"{source_name}: 没有找到编号的任务（如 （一）、1.）或带数字的主要目标，无法生成计划草稿"

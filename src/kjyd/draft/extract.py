@@ -480,7 +480,9 @@ def _title(lines: list[str]) -> tuple[str, str | None, str | None, list[tuple[st
     head = lines[:60]
     issuer = None
     title = None
-    for line in head:
+    # a centred title may wrap: "…关于印发" / "2022年科技工作要点的通知"
+    candidates = [*head, *(a + b for a, b in zip(head, head[1:]) if a.endswith("印发") or b.endswith("的通知"))]
+    for line in candidates:
         m = _NOTICE_TITLE.match(line.strip())
         if m:
             issuer = m.group("issuer").strip() or None

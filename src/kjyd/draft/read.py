@@ -26,6 +26,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def read_notice(path: Path) -> str:
     """The notice's text, paragraphs as lines, whitespace tidied; raises :class:`NoticeError`."""
+    return read_with_warnings(path)[0]
+
+
+def read_with_warnings(path: Path) -> tuple[str, list[str]]:
+    """(text, warnings): what :func:`read_notice` gives, and what the reader doubts about it."""
+    warnings: list[str] = []
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -40,7 +46,7 @@ def read_notice(path: Path) -> str:
     elif suffix in (".html", ".htm", ".shtml", ".xhtml"):
         text = _html(data)
     elif suffix == ".pdf":
-        text = _pdf(data, path)
+        text = _pdf(data, path, warnings)
     elif suffix in (".doc", ".wps", ".rtf", ".odt", ".ofd", ".xls", ".xlsx"):
         raise NoticeError(f"{path}: 不能直接读取 {suffix} 文件；{_SAVE_AS}（{SUPPORTED}）")
     else:
@@ -48,7 +54,7 @@ def read_notice(path: Path) -> str:
     text = tidy(text)
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise NoticeError(f"{path}: 文件中没有中文文字，不像是一份通知（{SUPPORTED}）")
-    return text
+    return text, warnings
 
 
 def tidy(text: str) -> str:
@@ -175,7 +181,7 @@ _MARKER = re.compile(
 )
 
 
-def _pdf(data: bytes, path: Path) -> str:
+def _pdf(data: bytes, path: Path, warnings: list[str]) -> str:
     """Text of a PDF with pypdf, lines that the page width broke joined back into paragraphs.
 
     A scanned notice (images only) or a PDF whose fonts do not map back to characters gives no
@@ -200,7 +206,19 @@ def _pdf(data: bytes, path: Path) -> str:
         raise NoticeError(
             f"{path}: 这个 PDF 读不出清晰的中文文字（可能是扫描件或字体未嵌入）；{_SAVE_AS}"
         )
-    return "\n".join(_rejoin(lines))
+    text = "\n".join(_rejoin(lines))
+    # Justified lines are spread with gaps that come out as spaces: "200 个", "2022 年".
+    text = _DIGIT_GAP.sub("", text)
+    if len(_EMPTY_QUOTES.findall(text)) >= 2:
+        warnings.append(
+            "这个 PDF 中的引号“”用了另一种字体，读出的位置可能错乱：含引号的标题、正文和引文请对照原件核对"
+            "（有 Word 原件时改用 .docx 更准确）"
+        )
+    return text
+
+
+_DIGIT_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ ]+(?=\d)|(?<=[\d%])[ ]+(?=[\u4e00-\u9fff])")
+_EMPTY_QUOTES = re.compile(r"“\s*”")
 
 
 def _width(line: str) -> int:
@@ -220,5 +238,6 @@ def _rejoin(lines: list[str]) -> list[str]:
             out[-1] += line
         else:
             out.append(line)
-        joining = _width(line) >= 0.85 * full and not line.endswith(("：", ":"))
+        open_title = line.count("《") > line.count("》")  # 《…2022 / 年科技工作要点》 was cut by the margin
+        joining = open_title or (_width(line) >= 0.85 * full and not line.endswith(("：", ":")))
     return out

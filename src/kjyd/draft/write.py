@@ -63,6 +63,7 @@ def render(draft: Draft, source_name: str) -> tuple[str, int]:
     out.add("# 标有“请核对”的地方是程序的推断：请对照原文逐条核对，改好后删去该注释。")
     out.add("# 核对完成后运行 kjyd check 本文件，再用 kjyd --plan 本文件 status 查看推进情况。")
     out.add("")
+    out.review("", draft.notes.get("source", []))
     out.review("", draft.notes.get("id", []))
     out.add(f"id: {draft.id}")
     out.review("", draft.notes.get("title", []))
