@@ -172,9 +172,9 @@ def _confirm_magnitude(app_state, target: "Target", day, number: float | None, d
     from kjyd.ledger import Ledger
     from kjyd.magnitude import implausible
 
-    with Ledger.open(app_state.db_path, write=False) as ledger:
-        history = ledger.entries(app_state.plan.id, target_ids=[target.id], include_withdrawn=False)
-    previous = value_as_of(history, day)
+    with Ledger.open(app_state.db_path, write=False) as ledger:  # indexed seeks, not the history
+        candidates = [e for e in ledger.snapshot(app_state.plan.id, day) if e.target_id == target.id]
+    previous = value_as_of(candidates, day)
     final = number if number is not None else (previous or 0.0) + delta
     reason = implausible(target, final, previous)
     if reason is None:
