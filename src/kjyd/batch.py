@@ -65,7 +65,7 @@ def sort_batch(files: list["Collected"]) -> Batch:
             target, va, vb = differ[0]
             more = f"等 {len(differ)} 个目标" if len(differ) > 1 else ""
             batch.conflicts.append(
-                f"{a.name} 和 {b.name} 都是{a.division} {a.month} 的填报表，{target.label}{more}填的不同"
+                f"{a.name} 和 {b.name} 都是{a.division} {a.month} 的填报表，{target.label} {more}填的不同"
                 f"（{format_number(va)} 与 {format_number(vb)}）；两个文件都未记录，请确认哪一份有效后只收取那一份"
             )
     for collected in distinct:

@@ -237,9 +237,9 @@ def collect_command(
 def _date_option(plan: "Plan", explicit: "date", now: "date") -> "date":
     """``collect --date`` on its own: a date no file could take is the office's mistake, said first."""
     if explicit > now:
-        raise InputError(f"--date {explicit} 晚于今天（{now}），不能按将来的日期收取；请改正 --date")
+        raise InputError(f"--date {explicit} 晚于今天（{now}），不能按将来的日期收取；未收取任何文件，请改正 --date")
     if not plan.start <= explicit <= plan.end:
-        raise InputError(f"--date {explicit} 不在计划期内（{plan.start} 至 {plan.end}）；请改正 --date")
+        raise InputError(f"--date {explicit} 不在计划期内（{plan.start} 至 {plan.end}）；未收取任何文件，请改正 --date")
     return explicit
 
 

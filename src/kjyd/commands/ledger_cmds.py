@@ -280,7 +280,8 @@ def _file_entries(ledger, plan: "Plan", file: Path) -> tuple[list["Entry"], str]
 
 
 def _effects(ledger, plan: "Plan", entries: list["Entry"]) -> list[str]:
-    """For each target whose current value changes: 撤销后 十三.5 当前值 1200 → 800 亿元."""
+    """Per target with a withdrawn figure, its current value after: 撤销后 十三.5 当前值 1200 → 800 亿元,
+    or that it does not change (an older figure under a later one)."""
     from datetime import date
 
     from kjyd.entries import value_as_of
@@ -292,10 +293,12 @@ def _effects(ledger, plan: "Plan", entries: list["Entry"]) -> list[str]:
         history = ledger.entries(plan.id, target_ids=[target_id], include_withdrawn=False)
         before = value_as_of(history, date.max)
         after = value_as_of([e for e in history if e.id not in gone], date.max)
+        target = _known(plan, target_id)
+        label = target.label if target else target_id
         if before != after:
-            target = _known(plan, target_id)
-            label = target.label if target else target_id
             lines.append(f"撤销后 {label} 的当前值：{format_number(before)} → {_amount(target, after)}")
+        else:  # a withdrawn older figure: say so, or the clerk expects the report to move
+            lines.append(f"撤销后 {label} 的当前值不变（仍为 {_amount(target, after)}，由更晚的填报决定）")
     return lines
 
 
