@@ -197,3 +197,52 @@ def test_justified_pdf_gaps_closed_wrapped_title_joined_and_misplaced_quotes_fla
     assert "# 请核对：这个 PDF 中的引号" in result.yaml_text
     done = CliRunner().invoke(app, ["draft", str(PDF_JUSTIFIED), "-o", str(tmp_path / "p.yaml")])
     assert done.exit_code == 0 and "提示：这个 PDF 中的引号" in done.output
+
+
+def _numbering_xml(abstract_id: int, levels: list[tuple[str, str]]) -> str:
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    return f'<w:abstractNum {_W} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>'
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_docx_with_word_automatic_numbering_keeps_its_structure(tmp_path):
+    """一、 and （一） drawn by Word's list numbering are not in the paragraph text; they are read
+    from the numbering definitions so the sections and tasks are still found."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    document = Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(_numbering_xml(90, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）")])))
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_numId().val = 90
+        num_pr.get_or_add_ilvl().val = level
+
+    document.add_paragraph("2023年科技工作要点")
+    document.add_paragraph("主要目标：新增高新技术企业800家。")
+    numbered("培育科技企业", 0)
+    numbered("实施倍增计划。新增高新技术企业800家。", 1)
+    numbered("壮大创新主体。培育科技型中小企业1000家。", 1)
+    numbered("建设创新平台", 0)
+    numbered("建设重点实验室。新建省重点实验室10个。", 1)
+    path = tmp_path / "要点.docx"
+    document.save(path)
+
+    text = read_notice(path)
+    assert "一、培育科技企业\n（一）实施倍增计划" in text
+    assert "二、建设创新平台\n（一）建设重点实验室" in text  # the lower level restarts under a new item
+    draft = draft_notice(path).draft
+    assert [s.title for s in draft.sections] == ["培育科技企业", "建设创新平台"]
+    assert [(t.number, t.section, t.title) for t in draft.tasks] == [
+        (1, 1, "实施倍增计划"), (2, 1, "壮大创新主体"), (3, 2, "建设重点实验室"),
+    ]
+    assert draft.headlines[0].ref == "1.1"

@@ -127,10 +127,15 @@ def _docx(data: bytes, path: Path) -> str:
         raise NoticeError(f"{path}: 不是有效的 .docx 文件（{type(err).__name__}）；{_SAVE_AS}") from None
     except Exception as err:  # python-docx raises its own package errors for a damaged file
         raise NoticeError(f"{path}: 无法读取这个 Word 文件（{type(err).__name__}）；{_SAVE_AS}") from None
+    numbers = _AutoNumbers(document)
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            try:
+                label = numbers.label(block)
+            except (AttributeError, KeyError, ValueError, TypeError):  # a damaged numbering part
+                label = ""
+            lines.append(label + block.text)
         elif isinstance(block, Table):
             for row in block.rows:
                 cells: list[str] = []
@@ -139,6 +144,86 @@ def _docx(data: bytes, path: Path) -> str:
                         cells.append(cell.text)
                 lines.append(" ".join(cells))
     return "\n".join(lines)
+
+
+_CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting",
+                    "taiwaneseCounting", "ideographDigital", "chineseLegalSimplified"}
+
+
+class _AutoNumbers:
+    """The labels Word draws before automatically numbered paragraphs (一、（一）1.), which are not
+    part of ``paragraph.text``: without them a notice typeset with Word's numbering has no structure.
+
+    Reads each list level's format and text (``%1、``, ``（%1）``) from the numbering part and counts
+    paragraphs per list and level, a level restarting under a new item of the level above.
+    """
+
+    def __init__(self, document) -> None:
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[str, tuple[str, dict[int, tuple[str, str, int]]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for definition in numbering.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in definition.findall(qn("w:lvl")):
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    self._val(lvl, "w:numFmt", "decimal"), self._val(lvl, "w:lvlText", ""),
+                    int(self._val(lvl, "w:start", "1") or 1),
+                )
+            abstract[definition.get(qn("w:abstractNumId"))] = levels
+        for num in numbering.findall(qn("w:num")):
+            abstract_id = self._val(num, "w:abstractNumId", "")
+            self.levels[num.get(qn("w:numId"))] = (abstract_id, abstract.get(abstract_id, {}))
+
+    def _val(self, element, tag: str, default: str) -> str:
+        child = element.find(self.qn(tag))
+        return child.get(self.qn("w:val"), default) if child is not None else default
+
+    def label(self, paragraph) -> str:
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None:
+            return ""
+        num_id, level = num_pr
+        abstract_id, levels = self.levels.get(num_id, ("", {}))
+        if level not in levels:
+            return ""
+        counters = self.counters.setdefault(abstract_id, {})
+        counters[level] = counters.get(level, levels[level][2] - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        fmt, text, _ = levels[level]
+        if fmt == "bullet":
+            return text if text in ("—", "——", "-") else ""
+        for k in range(9, 0, -1):
+            if f"%{k}" in text:
+                lvl_fmt = levels.get(k - 1, (fmt, "", 1))[0]
+                text = text.replace(f"%{k}", _format_number(counters.get(k - 1, 1), lvl_fmt))
+        return text
+
+    def _num_pr(self, paragraph) -> tuple[str, int] | None:
+        for p_pr in (paragraph._p.pPr, getattr(paragraph.style.element, "pPr", None) if paragraph.style else None):
+            num_pr = p_pr.numPr if p_pr is not None else None
+            if num_pr is not None and num_pr.numId is not None and num_pr.numId.val:
+                return str(num_pr.numId.val), (num_pr.ilvl.val if num_pr.ilvl is not None else 0)
+        return None
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in _CHINESE_FORMATS and 1 <= n <= 999:
+        from kjyd.numerals import to_chinese
+
+        return to_chinese(n)
+    if fmt == "decimalFullWidth":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    return str(n)
 
 
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "nav", "header", "footer", "aside",
