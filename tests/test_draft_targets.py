@@ -84,3 +84,11 @@ def test_notes_say_why_for_each_guess():
     assert any("total" in n and "baseline" in n for n in target.notes)
     listed = find_targets("新增高新技术企业1500家、瞪羚企业200家")[1]
     assert any("新增" in n and "列举" in n for n in listed.notes)
+
+
+def test_a_count_reached_without_saying_new_or_total_asks_which():
+    stock, = find_targets("全省高新技术企业达到1.2万家")
+    assert stock.kind == "flow"
+    assert any("新增还是总数" in n and "kind: total" in n for n in stock.notes)
+    new, = find_targets("新增高新技术企业达到1500家")
+    assert not any("新增还是总数" in n for n in new.notes)

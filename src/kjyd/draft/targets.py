@@ -298,7 +298,8 @@ def _build(m: re.Match, clause: str, offset: int, original: str, list_verb: str)
     quote = original[offset + quote_start: offset + quote_end].strip()
     if not quote or not name:
         return None
-    kind = _kind(name, unit, notes)
+    stock_word = next((w for w in _STOCK_WORDS if pre_full.rstrip().endswith(w)), "")
+    kind = _kind(name, unit, notes, stock_word)
     if comparator != "reach" and not m.group("upper"):
         word = said or _matched_word(pre_full, clause[m.end():])
         notes.insert(0, f"比较方式 {comparator}（原文“{word}”）")
@@ -317,7 +318,11 @@ def _matched_word(pre: str, post: str) -> str:
     return "…".join(words[::-1]) or "达到"
 
 
-def _kind(name: str, unit: str, notes: list[str]) -> str:
+_ENTITY_UNITS = {"家", "个", "所", "座", "处", "名", "人", "位", "项", "件", "台", "套", "支"}
+_STOCK_WORDS = ("达到", "保持", "突破", "超过", "达")
+
+
+def _kind(name: str, unit: str, notes: list[str], stock_word: str = "") -> str:
     if total := TOTAL_WORDS.search(name):
         notes.append(f"类型 total（原文“{total.group()}”：总数目标），期初值 baseline 待填")
         return "total"
@@ -328,6 +333,9 @@ def _kind(name: str, unit: str, notes: list[str]) -> str:
     if level and level.group() not in ("增长", "提高", "提升", "下降", "降低"):
         notes.append(f"类型 level（原文“{level.group()}”）")
         return "level"
+    if unit in _ENTITY_UNITS and stock_word and _last_verb(name)[0] < 0:
+        notes.append(f"原文“{stock_word}”未说明是本期新增还是总数：按新增（flow）计；"
+                     "如为总数，改为 kind: total 并填写 baseline")
     return "flow"
 
 
