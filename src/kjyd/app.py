@@ -30,7 +30,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from kjyd import output
 from kjyd.errors import KjydError
-from kjyd.paths import DB_ENV, PLAN_ENV, USER_ENV, bundled_plan, default_db
+from kjyd.paths import DB_ENV, PLAN_ENV, USER_ENV, bundled_plan, db_setting, default_db
 
 if TYPE_CHECKING:
     from kjyd.plan import Plan
@@ -280,8 +280,9 @@ def _root(
         help="计划文件（YAML）。默认：kjyd.toml 中的 plan，否则为随程序安装的 2022 年科技工作要点。",
     ),
     db: Optional[str] = typer.Option(
-        None, "--db", envvar=DB_ENV, show_envvar=True, metavar="文件",
-        help="进度数据库（SQLite 文件）。默认：kjyd.toml 中的 db，否则为用户数据目录下的 kjyd/kjyd.db。",
+        None, "--db", envvar=DB_ENV, show_envvar=True, metavar="文件或地址",
+        help="进度数据库：SQLite 文件，或共用的 PostgreSQL 地址 postgresql://用户@主机/库名。"
+        "默认：kjyd.toml 中的 db，否则为用户数据目录下的 kjyd/kjyd.db。",
     ),
     version: bool = typer.Option(
         False, "--version", "-V", is_eager=True, expose_value=False, callback=_show_version,
@@ -306,10 +307,8 @@ def _root(
         "db": workspace.choose(db, "--db", DB_ENV, ws, "db", default_db(), _from_env(ctx, "db")),
         "user": workspace.choose(env_user, "", USER_ENV, ws, "user", None, True),
     }
-    db_setting = settings["db"].value
-    if isinstance(db_setting, str) and "://" not in db_setting:
-        db_setting = Path(db_setting)
+    db = settings["db"].value
     ctx.obj = AppState(
-        plan_path=Path(settings["plan"].value), db_path=db_setting, user=settings["user"].value,
+        plan_path=Path(settings["plan"].value), db_path=db_setting(db) if isinstance(db, str) else db, user=settings["user"].value,
         settings=settings, workspace=found,
     )

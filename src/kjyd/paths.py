@@ -37,3 +37,17 @@ def default_db() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "kjyd" / "kjyd.db"
+
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+"""URL prefixes that select the PostgreSQL store (libpq's two spellings)."""
+
+
+def is_server_url(setting: str | Path) -> bool:
+    """True when the ``--db`` setting names a PostgreSQL server rather than a file."""
+    return isinstance(setting, str) and setting.strip().lower().startswith(SERVER_SCHEMES)
+
+
+def db_setting(text: str) -> Path | str:
+    """``--db``/``KJYD_DB`` as given: a server URL stays text (a Path would fold its ``//``)."""
+    return text.strip() if is_server_url(text) else Path(text)

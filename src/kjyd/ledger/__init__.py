@@ -30,16 +30,28 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kjyd.paths import SERVER_SCHEMES, is_server_url
+
 if TYPE_CHECKING:
     from kjyd.entries import Entry
 
-SERVER_SCHEMES = ("postgresql://", "postgres://")
-"""URL prefixes that select the PostgreSQL store (libpq's two spellings)."""
+def display_setting(setting: str | Path) -> str:
+    """The ``--db`` setting as messages may show it: a server URL loses its password.
 
+    Passwords belong in libpq's places (PGPASSWORD, ~/.pgpass, service files); if one was typed
+    into the URL anyway, it must still never reach a terminal, a log or a spreadsheet.
+    """
+    if not is_server_url(setting):
+        return str(setting)
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-def is_server_url(setting: str | Path) -> bool:
-    """True when the ``--db`` setting names a PostgreSQL server rather than a file."""
-    return isinstance(setting, str) and setting.strip().lower().startswith(SERVER_SCHEMES)
+    parts = urlsplit(str(setting).strip())
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}@{host}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "password"])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -206,9 +218,9 @@ def open_ledger(setting: str | Path, *, write: bool) -> Ledger:
     ``write=True`` creates what is missing and brings the schema up to date.
     """
     if is_server_url(setting):
-        from kjyd.errors import LedgerError
+        from kjyd.ledger.postgres import PostgresLedger
 
-        raise LedgerError("此版本尚不支持 PostgreSQL 数据库地址")
+        return PostgresLedger.open(str(setting), write=write)
     from kjyd.ledger.sqlite import SqliteLedger
 
     return SqliteLedger.open(Path(setting), write=write)
@@ -224,4 +236,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Ledger", "open_ledger", "is_server_url", "month_bounds", "now_utc", "SERVER_SCHEMES"]
+__all__ = ["Ledger", "open_ledger", "is_server_url", "display_setting", "month_bounds", "now_utc", "SERVER_SCHEMES"]

@@ -129,16 +129,26 @@ def _now() -> str:
     return now_utc().isoformat(timespec="microseconds")
 
 
+def _day(value: str | date) -> date:
+    """A stored date: ISO text in SQLite, already a date from a server."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _moment(value: str | datetime) -> datetime:
+    """A stored time stamp: ISO text in SQLite, already a datetime from a server."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
 def _entry(row: tuple) -> Entry:
     """A stored row as an :class:`Entry`; a row another tool wrote wrongly is a located error."""
     (id_, plan_id, target_id, day, value, note, who, recorded, withdrawn, problems, next_steps, source) = row
     field, raw = "日期", day
     try:
-        parsed_day = date.fromisoformat(day)
+        parsed_day = _day(day)
         field, raw = "录入时间", recorded
-        recorded_at = datetime.fromisoformat(recorded)
+        recorded_at = _moment(recorded)
         field, raw = "撤销时间", withdrawn
-        withdrawn_at = datetime.fromisoformat(withdrawn) if withdrawn else None
+        withdrawn_at = _moment(withdrawn) if withdrawn else None
         field, raw = "数值", value
         if value is not None and (isinstance(value, (str, bytes)) or not math.isfinite(value)):
             raise ValueError(value)
@@ -212,6 +222,9 @@ READABLE_VERSION = 2
 
 class SqliteLedger(Ledger):
     """Check-ins of one database file (possibly several plans, keyed by plan id)."""
+
+    _DATE_PARAM = "?"
+    """A date parameter where its type cannot be inferred (``VALUES``): SQLite keeps dates as ISO text."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection | None):
         self.path = path
@@ -387,12 +400,11 @@ class SqliteLedger(Ledger):
             "source": fields.get("source", "") or "",
         }
         recorded = _now()
-        cursor = conn.execute(
+        row = conn.execute(
             f"INSERT INTO checkins ({', '.join(_RECORD_FIELDS)}, recorded_at) "
-            f"VALUES ({', '.join('?' * len(_RECORD_FIELDS))}, ?)",
+            f"VALUES ({', '.join('?' * len(_RECORD_FIELDS))}, ?) RETURNING {_COLUMNS}",
             (*(values[k] for k in _RECORD_FIELDS), recorded),
-        )
-        row = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        ).fetchone()
         return _entry(row)
 
     def _value_candidate(self, plan_id: str, target_id: str, as_of: date) -> list[Entry]:
@@ -538,7 +550,7 @@ class SqliteLedger(Ledger):
         params: list = [plan_id]
         if target_ids is not None:
             ids = list(target_ids)
-            where.append(f"target_id IN ({', '.join('?' * len(ids))})" if ids else "0")
+            where.append(f"target_id IN ({', '.join('?' * len(ids))})" if ids else "1 = 0")
             params += ids
         if month is not None:
             first, last = month_bounds(month)
@@ -606,7 +618,7 @@ class SqliteLedger(Ledger):
         if not months:
             return {}
         ends = {month: month_bounds(month)[1] for month in months}
-        values_sql = ", ".join("(?)" for _ in ends)
+        values_sql = ", ".join(f"({self._DATE_PARAM})" for _ in ends)
         rows = self._select(
             f"WITH RECURSIVE ends(d) AS (VALUES {values_sql}), {_plan_targets('?')} "
             f"SELECT {_COLUMNS} FROM checkins WHERE id IN ("
