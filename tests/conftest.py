@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,14 +22,72 @@ def plan_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("plan-cache")
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path, monkeypatch, plan_cache):
-    """Point KJYD_DB at a fresh file and clear the variables a user's shell might set.
+STORES = ("sqlite", "postgresql")
 
-    Runs in a fresh folder, so no kjyd.toml of the machine (found in a parent folder) applies.
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only: the test is about the SQLite file itself (locks, permissions, its bytes)"
+    )
+    config.addinivalue_line("markers", "both_stores: run against SQLite and PostgreSQL (CLI tests always do)")
+
+
+def pytest_generate_tests(metafunc):
+    """Every CLI test (one that uses ``run``) runs against both stores: the SQLite file and a
+    PostgreSQL server; so does a test marked ``both_stores``. Tests about the SQLite file itself
+    say ``@pytest.mark.sqlite_only``."""
+    marked = metafunc.definition.get_closest_marker
+    if ("run" in metafunc.fixturenames or marked("both_stores")) and not marked("sqlite_only"):
+        metafunc.parametrize("store", STORES)
+
+
+@pytest.fixture
+def store() -> str:
+    """The store a test runs against; CLI tests are parametrised over :data:`STORES`."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL server for the whole session (initdb + pg_ctl in a temp folder)."""
+    from tests.pg_cluster import Cluster, server_bindir
+
+    bindir = server_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI 必须运行 PostgreSQL 测试，但找不到 PostgreSQL 服务器程序（initdb）")
+        pytest.skip("没有 PostgreSQL 服务器程序（/usr/lib/postgresql/*/bin/initdb）：跳过 PostgreSQL 测试；"
+                    "安装：apt-get install -y postgresql")
+    cluster = Cluster(bindir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_cluster) -> str:
+    """The tests' database; each test starts with it empty (see :func:`pg_database`)."""
+    return pg_cluster.create_database("kjyd_test")
+
+
+@pytest.fixture
+def pg_database(pg_url) -> str:
+    """``pg_url`` with no kjyd schema in it: what a fresh SQLite path is for the file store."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS kjyd CASCADE")
+    return pg_url
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch, plan_cache, store, request):
+    """Point KJYD_DB at a fresh store and clear the variables a user's shell might set.
+
+    The value is the store's ``--db`` setting: a file path, or a ``postgresql://`` URL. Runs in a
+    fresh folder, so no kjyd.toml of the machine (found in a parent folder) applies.
     """
     monkeypatch.chdir(tmp_path)
-    db = tmp_path / "kjyd.db"
+    db = tmp_path / "kjyd.db" if store == "sqlite" else request.getfixturevalue("pg_database")
     monkeypatch.setenv("KJYD_DB", str(db))
     monkeypatch.delenv("KJYD_PLAN", raising=False)
     monkeypatch.setenv("KJYD_CACHE_DIR", str(plan_cache))
@@ -39,7 +98,7 @@ def isolated_env(tmp_path, monkeypatch, plan_cache):
 
 
 @pytest.fixture
-def db_path(isolated_env) -> Path:
+def db_path(isolated_env) -> Path | str:
     return isolated_env
 
 

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests import stores
+
 
 
 @pytest.fixture
@@ -148,7 +150,7 @@ def test_as_of_is_clamped_with_a_notice(run, monkeypatch):
 def test_empty_ledger_does_not_create_the_database(run, db_path):
     result = run("status", "--as-of", "2022-06-30")
     assert result.exit_code == 0 and "未填报32项" in result.stdout
-    assert not db_path.exists()
+    assert not stores.exists(db_path)
 
 
 @pytest.mark.parametrize("columns", [60, 100])

@@ -6,6 +6,8 @@ import json
 import sqlite3
 
 import pytest
+
+from tests import stores
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,10 +22,7 @@ def mid_year(monkeypatch):
 
 
 def rows(db_path, sql="SELECT target_id, date, value, note, who FROM checkins ORDER BY id"):
-    if not db_path.exists():
-        return []
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql).fetchall()
+    return stores.query(db_path, sql)
 
 
 def ok(result):
@@ -226,7 +225,7 @@ def test_undo_yes_does_not_ask(run, db_path):
 
 def test_nothing_to_undo_is_an_error_and_creates_no_file(run, db_path):
     fails(run("undo", "--yes"), "没有可撤销的填报记录")
-    assert not db_path.exists()
+    assert not stores.exists(db_path)
 
 
 # --- log --------------------------------------------------------------------------------------
@@ -235,7 +234,7 @@ def test_nothing_to_undo_is_an_error_and_creates_no_file(run, db_path):
 def test_log_on_a_fresh_install_says_so_without_creating_the_database(run, db_path):
     assert ok(run("log")).stdout.strip() == "暂无填报记录"
     assert ok(run("log", "--json")).stdout.strip() == "[]"
-    assert not db_path.exists()
+    assert not stores.exists(db_path)
 
 
 def test_log_filters_by_task_target_and_month_newest_first(run):
@@ -315,12 +314,14 @@ def test_log_bad_input(run, args, words):
 # --- database problems reach the user as one line -------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_database_that_is_not_sqlite_gives_exit_1(run, db_path):
     db_path.write_text("not a database\n" * 50)
     fails(run("update", "十三", "--value", "1"), "不是 SQLite 数据库")
     fails(run("log"), "不是 SQLite 数据库")
 
 
+@pytest.mark.sqlite_only
 def test_a_database_locked_too_long_gives_exit_1(run, db_path, monkeypatch):
     ok(run("update", "十三", "--value", "1"))
     monkeypatch.setattr("kjyd.ledger.sqlite.BUSY_TIMEOUT_MS", 50)

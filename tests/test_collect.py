@@ -7,11 +7,12 @@ in the ledger exactly once, and a file with any problem must change nothing.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from tests import stores
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -51,12 +52,9 @@ def row_of(template: Path, target_id: str) -> int:
 
 
 def checkins(db: Path) -> list[tuple]:
-    if not db.exists():
-        return []
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT target_id, date, value, note, who, problems, next_steps, source FROM checkins ORDER BY id"
-        ).fetchall()
+    return stores.query(
+        db, "SELECT target_id, date, value, note, who, problems, next_steps, source FROM checkins ORDER BY id"
+    )
 
 
 GOOD = {
@@ -229,7 +227,7 @@ def test_not_an_xlsx_file(run, tmp_path, db_path):
     corrupt.write_bytes(b"PK\x03\x04 truncated")
     assert "corrupt.xlsx: 无法打开，文件已损坏" in _collect_fails(run, corrupt)
     assert "missing.xlsx: 找不到文件" in _collect_fails(run, tmp_path / "missing.xlsx")
-    assert not db_path.exists()  # nothing to record: the ledger is not even created
+    assert not stores.exists(db_path)  # nothing to record: the ledger is not even created
 
 
 def test_a_workbook_not_made_by_template(run, tmp_path):

@@ -6,9 +6,10 @@ withdrawn collected file must be collectable again.
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
+
+from tests import stores
 
 from tests.test_collect import TEMPLATE, fill
 
@@ -32,10 +33,9 @@ def fails(result, *words):
 
 
 def state(db_path) -> list[tuple]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(
-            "SELECT id, target_id, value, withdrawn_at IS NOT NULL, withdrawn_by FROM checkins ORDER BY id"
-        ).fetchall()
+    return stores.query(
+        db_path, "SELECT id, target_id, value, withdrawn_at IS NOT NULL, withdrawn_by FROM checkins ORDER BY id"
+    )
 
 
 @pytest.fixture
@@ -78,8 +78,7 @@ def test_undo_by_number_refuses_unknown_withdrawn_and_malformed_numbers(run, db_
 
 
 def test_undo_by_number_of_another_plans_entry_is_refused(run, db_path, three):
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE checkins SET plan_id = 'other' WHERE id = 3")
+    stores.execute(db_path, "UPDATE checkins SET plan_id = 'other' WHERE id = 3")
     fails(run("undo", "3", "--yes"), "属于计划 other")
 
 

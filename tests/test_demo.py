@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from kjyd.demo import load_demo
+from tests import stores
 
 
 def test_demo_shows_a_half_year_and_leaves_the_users_database_alone(run, db_path, monkeypatch):
@@ -18,7 +19,7 @@ def test_demo_shows_a_half_year_and_leaves_the_users_database_alone(run, db_path
     for state in ("已完成", "快于序时", "符合序时", "慢于序时"):
         assert f"{state}0项" not in summary
     assert "1186" in out  # 十三.5 技术合同成交额
-    assert not db_path.exists()
+    assert not stores.exists(db_path)
 
 
 def test_demo_db_writes_a_ledger_other_commands_read(run, tmp_path):

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+
+from tests import stores
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -248,8 +250,6 @@ def test_status_missing_rejects_a_month_outside_the_plan(run):
 
 def test_division_round_trip_template_collect_missing(run, division_plan_file, tmp_path, monkeypatch, db_path):
     """The office's month: send workbooks, collect one division's, see who is still to report."""
-    import sqlite3
-
     from openpyxl import load_workbook
 
     monkeypatch.setenv("KJYD_TODAY", "2022-08-05")
@@ -264,10 +264,7 @@ def test_division_round_trip_template_collect_missing(run, division_plan_file, t
 
     result = run(*plan_args, "collect", str(path))
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT target_id, value, who FROM checkins").fetchall() == [
-            ("14.3", 620.0, "成果转化处")
-        ]
+    assert stores.query(db_path, "SELECT target_id, value, who FROM checkins") == [("14.3", 620.0, "成果转化处")]
     missing = run(*plan_args, "status", "--missing", "--month", "2022-07").stdout
     assert "成果转化处：1项未填报\n  （十三）促进科技成果转化" in missing
     # task 14 has two lead divisions: 成果转化处's workbook does not clear 高新技术处 (issue #13)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import textwrap
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+
+from tests import stores
 import yaml
 from openpyxl import load_workbook
 
@@ -30,10 +30,7 @@ def august(monkeypatch):
 
 
 def _rows(db: Path) -> list[tuple]:
-    if not db.exists():
-        return []
-    with closing(sqlite3.connect(db)) as conn:
-        return conn.execute("SELECT target_id, value, who, source FROM checkins ORDER BY id").fetchall()
+    return stores.query(db, "SELECT target_id, value, who, source FROM checkins ORDER BY id")
 
 
 @pytest.fixture
@@ -177,8 +174,7 @@ def test_collect_refuses_a_huge_cell_and_json_stays_standard(run, tmp_path, db_p
 
     # A value already stored by another tool must not turn into non-standard JSON.
     assert run("update", "H2", "--value", "3").exit_code == 0
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("UPDATE checkins SET value = 1e999")  # SQLite stores +Inf
+    stores.execute(db_path, "UPDATE checkins SET value = ?", (float("inf"),))
     for args in (("status", "--json"), ("log", "--json"), ("show", "--json", "主要目标")):
         result = run(*args)
         text = result.stdout

@@ -207,7 +207,7 @@ class PostgresLedger(sqlite_store.SqliteLedger):
                 f"数据库 {self.location} 的结构版本较旧（{version}，本程序为 {SCHEMA_VERSION}），"
                 "请先运行一次填报命令或 kjyd db init 升级"
             )
-        with self._write():  # re-read under the write lock: another desk may have migrated
+        with self._locked_for_schema():  # re-read under the write lock: another desk may have migrated
             version = self._version()
             if version > SCHEMA_VERSION:
                 raise LedgerError(
@@ -225,6 +225,22 @@ class PostgresLedger(sqlite_store.SqliteLedger):
                         self._conn.execute(statement)
                     self._conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (number, name))
 
+    @contextmanager
+    def _locked_for_schema(self) -> Iterator[_Connection]:
+        """The write lock taken *before* the transaction starts, for changing the schema.
+
+        A transaction that began before another desk's migration committed can keep seeing the
+        schema as it was (the server caches "no such table" for the transaction), so the lock is
+        a session lock and the transaction starts after it is granted. Disconnecting releases it.
+        """
+        self._conn.execute("SELECT pg_advisory_lock(?)", (WRITE_LOCK,))
+        try:
+            with self._transaction():
+                yield self._conn
+        finally:
+            if not self._conn.pg.closed:
+                self._conn.execute("SELECT pg_advisory_unlock(?)", (WRITE_LOCK,))
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -237,11 +253,16 @@ class PostgresLedger(sqlite_store.SqliteLedger):
         """One all-or-nothing transaction holding the database's kjyd write lock from its start."""
         if self._conn is None or not self._writable:
             raise LedgerError(f"数据库 {self.location} 以只读方式打开，不能写入")
+        with self._transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            yield self._conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         psycopg = _driver()
         try:
             with self._conn.pg.transaction():
-                self._conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-                yield self._conn
+                yield
         except psycopg.Error as err:  # raised by COMMIT itself
             raise translate(err, self.location) from None
 

@@ -449,8 +449,8 @@ class SqliteLedger(Ledger):
         with self._write() as conn:
             if unless_source_suffix is not None and rows:
                 found = conn.execute(
-                    "SELECT 1 FROM checkins WHERE plan_id = ? AND substr(source, -?) = ? "
-                    "AND withdrawn_at IS NULL LIMIT 1",
+                    "SELECT 1 FROM checkins WHERE plan_id = ? AND substr(source, length(source) - ? + 1) = ? "
+                    "AND withdrawn_at IS NULL LIMIT 1",  # portable suffix test (SQLite and PostgreSQL)
                     (rows[0]["plan_id"], len(unless_source_suffix), unless_source_suffix),
                 ).fetchone()
                 if found:
