@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import yaml
 from openpyxl import load_workbook
 
 from kjyd.render.cell_text import CELL_LIMIT, FORMULA_STARTS, csv_text
+from tests import stores
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED_PLAN = REPO / "data" / "plan2022.yaml"
@@ -80,9 +79,9 @@ def test_plan_text_never_becomes_a_formula_in_export_or_template(run, tmp_path, 
 @pytest.mark.parametrize("start", FORMULA_STARTS)
 def test_csv_text_fields_are_never_evaluated(run, tmp_path, db_path, start):
     assert run("update", "十三.1", "--value", "3", "--date", "2022-07-15").exit_code == 0
-    with closing(sqlite3.connect(db_path)) as conn, conn:  # kjyd strips; collect or other tools may not
-        conn.execute("UPDATE checkins SET note = ?, problems = ?, next_steps = '@计划'",
-                     (f"{start}2+5 进展", f"{start}x"))
+    # kjyd strips; collect or other tools may not
+    stores.execute(db_path, "UPDATE checkins SET note = ?, problems = ?, next_steps = '@计划'",
+                   (f"{start}2+5 进展", f"{start}x"))
     out = tmp_path / "t.csv"
     assert run("export", "--month", "2022-07", "-o", str(out)).exit_code == 0
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
@@ -100,8 +99,7 @@ def test_csv_field_is_held_to_excels_cell_limit():
 
 def test_export_of_a_long_note_stays_within_excels_limit_in_csv(run, tmp_path, db_path):
     assert run("update", "十三.1", "--value", "3", "--date", "2022-07-15").exit_code == 0
-    with closing(sqlite3.connect(db_path)) as conn, conn:  # as another tool (or an old kjyd) left it
-        conn.execute("UPDATE checkins SET note = ?", ("长" * 40_018,))
+    stores.execute(db_path, "UPDATE checkins SET note = ?", ("长" * 40_018,))  # as another tool left it
     out = tmp_path / "t.csv"
     assert run("export", "--month", "2022-07", "-o", str(out)).exit_code == 0
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))

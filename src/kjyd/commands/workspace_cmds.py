@@ -72,7 +72,7 @@ def init_command(
 
     output.say(f"已创建 {target}")
     output.say(f"  计划    {plan_path or app_state.plan_path}（{loaded.title}）")
-    output.say(f"  数据库  {db_setting or folder / 'kjyd.db'}")
+    output.say(f"  数据库  {_shown_db(db_setting or folder / 'kjyd.db')}")
     if user:
         output.say(f"  填报人  {user.strip()}")
     output.say("在本文件夹及其子文件夹中运行 kjyd 即使用这些设置；kjyd info 可随时查看。")
@@ -157,10 +157,10 @@ def _row(label: str, text: str, source: str | None = None) -> None:
 
 
 def _shown_db(setting: str | Path) -> str:
-    """The --db setting as shown: a server URL without its password."""
-    import re
+    """The --db setting as shown: a server URL without its password (also one given as ?password=)."""
+    from kjyd.ledger import display_setting
 
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", str(setting))
+    return display_setting(setting)
 
 
 def _db_facts(app_state: AppState, plan) -> str:

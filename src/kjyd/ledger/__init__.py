@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from kjyd.entries import Entry
 
 def display_setting(setting: str | Path) -> str:
-    """The ``--db`` setting as messages may show it: a server URL loses its password.
+    """The ``--db`` setting as messages may show it: a server URL's password becomes ``***``.
 
     Passwords belong in libpq's places (PGPASSWORD, ~/.pgpass, service files); if one was typed
     into the URL anyway, it must still never reach a terminal, a log or a spreadsheet.
@@ -49,7 +49,8 @@ def display_setting(setting: str | Path) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         user, _, host = netloc.rpartition("@")
-        netloc = f"{user.partition(':')[0]}@{host}"
+        name, colon, _ = user.partition(":")
+        netloc = f"{name}{':***' if colon else ''}@{host}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "password"])
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
