@@ -3,10 +3,10 @@ the office's mistake, old templates and months already exported — with real fi
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 
+from tests import stores
 from tests.test_collect import TEMPLATE, fill
 
 JULY = {"13.5": {"G": "1,200", "H": "签订技术合同"}, "14.2": {"G": "1.3万"}}
@@ -25,10 +25,7 @@ def template(run, tmp_path):
 
 
 def values(db_path) -> list[tuple]:
-    if not db_path.exists():
-        return []
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT target_id, date, value FROM checkins ORDER BY id").fetchall()
+    return stores.query(db_path, "SELECT target_id, date, value FROM checkins ORDER BY id")
 
 
 def test_a_copy_inside_one_dry_run_batch_is_named_as_a_copy_not_as_already_collected(run, template, tmp_path, db_path):

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import zipfile
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+from tests import stores
 from openpyxl import load_workbook
 
 from kjyd.untrusted_xlsx import PART_LIMIT
@@ -35,10 +34,7 @@ def template(run, tmp_path) -> Path:
 
 
 def _rows(db: Path) -> list[tuple]:
-    if not db.exists():
-        return []
-    with closing(sqlite3.connect(db)) as conn:
-        return conn.execute("SELECT target_id, value, note FROM checkins ORDER BY id").fetchall()
+    return stores.query(db, "SELECT target_id, value, note FROM checkins ORDER BY id")
 
 
 def _rewrite(path: Path, dest: Path, change) -> Path:

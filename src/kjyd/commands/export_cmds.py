@@ -145,18 +145,18 @@ def exported_warning(ledger, plan_id: str, day: "date", subject: str, dry_run: b
     )
 
 
-def _remember(db_path: Path, plan_id: str, month: str, as_of, path: Path) -> None:
+def _remember(db_path: Path | str, plan_id: str, month: str, as_of, path: Path) -> None:
     """Note the export in the ledger so a later back-dated check-in can say the report changed.
 
-    Only in an existing database (an export never creates one); a database that cannot be written
-    (read-only share) costs the warning, not the export.
+    Only in an existing database file (an export never creates one); a database that cannot be
+    written (read-only share) costs the warning, not the export.
     """
     from kjyd.errors import LedgerError
-    from kjyd.ledger import Ledger
+    from kjyd.ledger import Ledger, store_exists
 
-    if not db_path.is_file():
-        return
     try:
+        if not store_exists(db_path):
+            return
         with Ledger.open(db_path, write=True) as ledger:
             ledger.record_export(plan_id=plan_id, month=month, as_of=as_of, path=str(path))
     except LedgerError as err:

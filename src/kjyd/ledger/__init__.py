@@ -212,6 +212,20 @@ class Ledger(ABC):
         """Distinct non-empty ``source`` values of counting check-ins (to detect a re-collect)."""
 
 
+def store_exists(setting: str | Path) -> bool:
+    """Whether the store was ever written (its file, or kjyd's tables on the server).
+
+    For commands that add to an existing ledger but must never create one (``export`` noting
+    itself). Connecting to a server is needed to know.
+    """
+    if is_server_url(setting):
+        from kjyd.ledger.postgres import PostgresLedger
+
+        with PostgresLedger.open(str(setting), write=False) as ledger:
+            return ledger.created
+    return Path(setting).is_file()
+
+
 def open_ledger(setting: str | Path, *, write: bool) -> Ledger:
     """Open the store the ``--db`` setting names: a PostgreSQL URL, otherwise an SQLite file.
 
@@ -237,4 +251,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Ledger", "open_ledger", "is_server_url", "display_setting", "month_bounds", "now_utc", "SERVER_SCHEMES"]
+__all__ = ["Ledger", "open_ledger", "store_exists", "is_server_url", "display_setting", "month_bounds", "now_utc", "SERVER_SCHEMES"]

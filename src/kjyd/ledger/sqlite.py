@@ -516,7 +516,7 @@ class SqliteLedger(Ledger):
             ).fetchone()
         except sqlite3.Error as err:
             raise _translate(err, self.path) from None
-        return None if row is None else (date.fromisoformat(row[0]), datetime.fromisoformat(row[1]))
+        return None if row is None else (_day(row[0]), _moment(row[1]))
 
     def entry(self, entry_id: int) -> Entry | None:
         rows = self._select(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (int(entry_id),))
