@@ -69,7 +69,7 @@ def test_plan_command_lists_every_task_and_target(run, plan):
     for task in plan.tasks:
         assert f"（{task.label}）{task.title}" in result.stdout
     assert re.search(r"十三\.5 +技术合同成交额 达到2500亿元", result.stdout)
-    assert re.search(r"十四\.2 +认定科技型中小企业 达到1\.3万家", result.stdout)
+    assert re.search(r"十四\.2 +认定科技型中小企业 达到13,000家", result.stdout)
     assert re.search(r"H2 +全社会研发经费投入增长 8%左右", result.stdout)
     assert re.search(r"十三\.1 +布局建设科技成果转化中试基地 10个左右", result.stdout)
     assert re.search(r"一\.1 +完成科技成果转化并注册公司 不少于200个", result.stdout)

@@ -45,7 +45,7 @@ def fails(result, *words):
 def test_update_replies_with_what_was_recorded(run, db_path):
     result = ok(run("update", "十三", "--value", "8", "--date", "2022-06-15"))
     assert result.stdout.strip() == (
-        "已记录：（十三）促进科技成果转化 · 布局建设科技成果转化中试基地：— → 8 个"
+        "已记录：（十三）促进科技成果转化 · 布局建设科技成果转化中试基地：— → 8个"
         "（目标 10个左右，完成 80.0%），日期 2022-06-15，填报人 测试员（编号 #1）"
     )
     assert rows(db_path) == [("13.1", "2022-06-15", 8.0, "", "测试员")]
@@ -69,7 +69,7 @@ def test_the_issue_examples_work_on_a_fresh_database(run, db_path):
 def test_add_builds_on_the_latest_value_and_reply_shows_old_and_new(run, db_path):
     ok(run("update", "十四.3", "--value", "300", "--date", "2022-05-31"))
     result = ok(run("update", "十四.3", "--add", "120"))
-    assert "300 → 420 家" in result.stdout
+    assert "300 → 420家" in result.stdout
     assert rows(db_path)[-1][2] == 420
 
 
@@ -214,7 +214,7 @@ def test_undo_asks_then_withdraws_the_latest_and_keeps_it_in_history(run, db_pat
     table = ok(run("log")).stdout
     assert "已撤销" in table and "有效" in table
     again = ok(run("update", "十三", "--add", "1"))
-    assert "5 → 6 个" in again.stdout  # the withdrawn 8 no longer counts
+    assert "5 → 6个" in again.stdout  # the withdrawn 8 no longer counts
 
 
 def test_undo_yes_does_not_ask(run, db_path):
@@ -280,7 +280,7 @@ def test_log_table_shows_the_columns(run):
     out = ok(run("log")).stdout
     for header in ("编号", "日期", "任务", "目标", "数值", "说明", "填报人", "录入时间", "状态"):
         assert header in out
-    assert "2022-06-30" in out and "8 个" in out and "有效" in out
+    assert "2022-06-30" in out and "8个" in out and "有效" in out
 
 
 @pytest.mark.parametrize("columns", [40, 60, 80, 100, 200])
@@ -294,7 +294,7 @@ def test_log_keeps_every_column_at_any_width(run, monkeypatch, columns):
     monkeypatch.setenv("KJYD_WIDTH", str(columns))
     out = ok(run("log")).stdout
     assert max(cell_len(line) for line in out.splitlines()) <= columns
-    for shown in ("已撤销", "有效", "1200.5 亿元", "8 个", "2022-06-15", "张三", "十三.5", "十三.1"):
+    for shown in ("已撤销", "有效", "1200.5亿元", "8个", "2022-06-15", "张三", "十三.5", "十三.1"):
         assert shown in out, (shown, out)
     assert "上半年" in out  # the note (folded over lines when narrow)
 

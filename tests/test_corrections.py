@@ -60,7 +60,7 @@ def test_undo_by_number_withdraws_that_entry_only_and_says_what_changes(run, db_
 def test_undo_by_number_asks_first_and_no_keeps_everything(run, db_path, three):
     result = run("undo", "#2", input="n\n")
     assert result.exit_code == 1
-    assert "撤销后 十三.5 的当前值：1200 → 800 亿元" in result.stdout
+    assert "撤销后 十三.5 的当前值：1200 → 800亿元" in result.stdout
     assert [r[3] for r in state(db_path)] == [0, 0, 0]
     ok(run("undo", "2", input="y\n"))
     assert [r[3] for r in state(db_path)] == [0, 1, 0]

@@ -120,7 +120,7 @@ def test_template_asks_for_the_current_total_and_collect_reads_it(run, nodes, tm
     ws = wb["填报表"]
     assert ws["G3"].value == "本月当前总数（请填写）"
     assert "当前总数" in ws["A2"].value
-    assert ws["C4"].value == "科技型中小企业总数2万家\n填当前总数；期初1.5万家"
+    assert ws["C4"].value == "科技型中小企业总数20,000家\n填当前总数；期初15,000家"
     mixed = load_workbook(next(folder.glob("*高新处.xlsx")))["填报表"]
     assert mixed["G3"].value == "本月数值（请填写）"
     ws["G4"] = "1.7万"

@@ -57,15 +57,19 @@ IMPLICIT_UNIT = "%"
 
 
 def format_number(value: float | int | None) -> str:
-    """Numbers as an office writes them: 200, 1200.5, 1.3万 (for round ten-thousands)."""
+    """Every number one way: all its digits, grouped by thousands from 10,000 up (2500, 12,500, 8,100,000).
+
+    Not 1.3万: a table that shows 1.3万 next to 12500 (万 only for round values) reads as two
+    scales, and 810万亿元 stacks two magnitudes. Four-digit numbers stay ungrouped (2500亿元),
+    as the notices write them. Typed input may still use 万 and commas (:func:`kjyd.values.parse_number`).
+    """
     if value is None:
         return "—"
-    if float(value).is_integer():
-        value = int(value)
-        if value >= 10000 and value % 1000 == 0:
-            return f"{value / 10000:g}万"
-        return str(value)
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    number = float(value)
+    grouped = abs(number) >= 10000
+    if number.is_integer():
+        return f"{int(number):,}" if grouped else str(int(number))
+    return (f"{number:,.4f}" if grouped else f"{number:.4f}").rstrip("0").rstrip(".")
 
 
 def task_label(number: int, numbering: str = "chinese") -> str:

@@ -27,13 +27,12 @@ if TYPE_CHECKING:
 
 
 def _amount(target: Optional["Target"], value: float | None) -> str:
-    """8 个, 40%, — (no value); without a known target, the bare number."""
+    """8个, 40%, 12,500家, — (no value): written as status writes it; without a known target, the bare number."""
     from kjyd.plan import format_number
 
     if value is None or target is None:
         return format_number(value)
-    gap = "" if target.unit == "%" else " "
-    return f"{format_number(value)}{gap}{target.unit}"
+    return f"{format_number(value)}{target.unit}"
 
 
 def _goal(target: "Target") -> str:
