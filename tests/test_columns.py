@@ -106,8 +106,8 @@ def test_a_short_row_spans_the_remaining_columns_and_a_text_may_shorten_itself()
             ["", Text("2022-06-15 新认定中试基地两个，另有三个在建", overflow="ellipsis")]]
     lines = plain(layout(columns, rows, 30))
     assert lines[2:] == [
-        "十三    促进科技成果转  未填报",
-        "        化",
+        "十三    促进科技成果    未填报",  # not 促进科技成果转 with 化 alone on the next line
+        "        转化",
         "        2022-06-15 新认定中试…",
     ]
     assert max(cell_len(line) for line in lines) <= 30

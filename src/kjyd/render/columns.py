@@ -38,15 +38,19 @@ class Column:
 
     ``overflow`` says what happens to a cell line wider than the column: ``"fold"`` wraps it onto
     more lines (at spaces where it can, else between characters — fine for Chinese), ``"ellipsis"``
-    shortens it with …, ``"crop"`` cuts it. ``max_width`` caps a content-width column.
+    shortens it with …, ``"crop"`` cuts it. ``max_width`` caps a content-width column. A sharing
+    column with ``fit`` never takes more than its content needs: what it does not need goes to
+    the other sharing columns (the task names get what they need, the latest notes the rest).
+    ``min_width`` is the least a sharing column gets.
     """
 
-    __slots__ = ("header", "width", "ratio", "align", "overflow", "max_width")
+    __slots__ = ("header", "width", "ratio", "align", "overflow", "max_width", "fit", "min_width")
 
     def __init__(self, header: str = "", *, width: int | None = None, ratio: int = 0, align: str = "left",
-                 overflow: str = "ellipsis", max_width: int | None = None) -> None:
+                 overflow: str = "ellipsis", max_width: int | None = None, fit: bool = False,
+                 min_width: int = MIN_FLEX) -> None:
         self.header, self.width, self.ratio, self.align = header, width, ratio, align
-        self.overflow, self.max_width = overflow, max_width
+        self.overflow, self.max_width, self.fit, self.min_width = overflow, max_width, fit, min_width
 
 
 Cell = str | Text
@@ -56,49 +60,105 @@ def _plain(cell: Cell) -> str:
     return cell.plain if isinstance(cell, Text) else cell
 
 
+def _content_width(col: Column, i: int, rows: Sequence[Sequence[Cell]], n: int) -> int:
+    # A spanning cell (the last of a short row) does not size the column it starts in.
+    cells = [col.header, *(_plain(row[i]) for row in rows if i < len(row) - (len(row) < n))]
+    return max(cell_len(line) for cell in cells for line in cell.split("\n"))
+
+
 def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
-    """Fixed and content widths first; sharing columns split what is left by ratio (as rich does)."""
+    """Fixed and content widths first; sharing columns split what is left by ratio (as rich does),
+    except that a ``fit`` column hands what its content does not need to the others."""
     widths = []
     for i, col in enumerate(columns):
         if col.width is not None or col.ratio:
             widths.append(col.width or 0)
             continue
-        # A spanning cell (the last of a short row) does not size the column it starts in.
-        cells = [col.header, *(_plain(row[i]) for row in rows if i < len(row) - (len(row) < len(columns)))]
-        content = max(cell_len(line) for cell in cells for line in cell.split("\n"))
+        content = _content_width(col, i, rows, len(columns))
         widths.append(min(content, col.max_width or content))
     rest = width - sum(widths) - len(GAP) * (len(columns) - 1)
-    total_ratio = sum(col.ratio for col in columns)
-    for i, col in enumerate(columns):
-        if col.ratio:
-            share = max(MIN_FLEX, -(-col.ratio * rest // total_ratio))  # ceil, as rich rounds
-            widths[i] = share
-            rest -= share
-            total_ratio -= col.ratio
+    sharing = [i for i, col in enumerate(columns) if col.ratio]
+    limits = {i: _content_width(columns[i], i, rows, len(columns)) for i in sharing if columns[i].fit}
+    while sharing:
+        total_ratio = sum(columns[i].ratio for i in sharing)
+        shares = {}
+        left, ratio_left = rest, total_ratio
+        for i in sharing:
+            share = max(columns[i].min_width, -(-columns[i].ratio * left // ratio_left))  # ceil, as rich
+            shares[i] = share
+            left -= share
+            ratio_left -= columns[i].ratio
+        capped = [i for i in sharing if i in limits and shares[i] > max(limits[i], columns[i].min_width)
+                  and len(sharing) > 1]
+        if not capped:
+            for i in sharing:
+                widths[i] = shares[i]
+            break
+        for i in capped:  # settle the fitted columns, then share the rest again among the others
+            widths[i] = max(limits[i], columns[i].min_width)
+            rest -= widths[i]
+            sharing.remove(i)
     return widths
 
 
+def fixed(columns: Sequence[Column], widths: Sequence[int]) -> list[Column]:
+    """The columns with these widths fixed: tables laid out one by one still line up."""
+    return [Column(c.header, width=w, align=c.align, overflow=c.overflow) for c, w in zip(columns, widths)]
+
+
 def fold(text: Text, width: int) -> list[Text]:
-    """Wrap one line of text to ``width`` cells: after a space if the line has one, else anywhere."""
+    """Wrap one line of text to ``width`` cells by Chinese line-breaking rules (as help texts are):
+    between two characters where either is Chinese, or after a space; never inside a number or
+    an ASCII word (13,000 stays whole), never with closing punctuation (，。）) starting a line or
+    opening punctuation (（“) ending one. A piece with no such break is cut where it must be."""
+    from kjyd.help_text import NO_LINE_END, NO_LINE_START
+
     plain = text.plain
     breaks = []
     start = used = 0
-    after_space = None  # where the current line could break after a space
+    allowed = None  # the last position where the current line may end
     for i, char in enumerate(plain):
         size = get_character_cell_size(char)
+        if i > start:
+            before = plain[i - 1]
+            if _may_break(before, char, size) and char not in NO_LINE_START and before not in NO_LINE_END:
+                allowed = i
         if char == " ":
-            after_space = i + 1
-        elif used + size > width and i > start:
-            words = after_space is not None and plain[start:after_space].strip()
-            cut = after_space if words else i
+            allowed = i + 1  # a space ends the line it falls on, and is trimmed there
+        if used + size > width and i > start:
+            cut = allowed if allowed is not None and allowed > start and plain[start:allowed].strip() else i
             breaks.append(cut)
-            start, after_space = cut, None
+            start, allowed = cut, None
             used = cell_len(plain[cut:i])
         used += size
+    _keep_company(plain, breaks, NO_LINE_START)
     lines = list(text.divide(breaks))
     for line in lines:
         line.rstrip()
     return lines
+
+
+def _may_break(before: str, char: str, size: int) -> bool:
+    """May a line end between ``before`` and ``char``? After a space, or after a Chinese character
+    — so never inside a number or word, nor between a number and its unit (13,000家)."""
+    return before == " " or (char != " " and get_character_cell_size(before) == 2)
+
+
+def _keep_company(plain: str, breaks: list[int], closing: set[str]) -> None:
+    """Move the last break back so the last line is not one character alone (会, 度, 天）)."""
+    if not breaks:
+        return
+    while True:
+        last = plain[breaks[-1]:].strip()
+        start = breaks[-2] if len(breaks) > 1 else 0
+        b = breaks[-1] - 1
+        if len(last.rstrip("".join(closing))) > 1 or b - start < 2:
+            return
+        while b - start >= 2 and not _may_break(plain[b - 1], plain[b], get_character_cell_size(plain[b])):
+            b -= 1  # not inside a number or word, nor between a number and its unit
+        if b - start < 2:
+            return
+        breaks[-1] = b
 
 
 Piece = tuple[str, list[Span]]

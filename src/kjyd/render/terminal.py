@@ -18,12 +18,25 @@ from rich.text import Text
 
 from kjyd.output import STATE_STYLES, can_show
 from kjyd.plan import Plan, Target, format_number, value_label
-from kjyd.render.columns import Cell, Column, Lines, layout
+from kjyd.render.columns import Cell, Column, Lines, column_widths, fixed, layout
 from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow, dated_note
 from kjyd.values import one_line
 
 NARROW = 80
 """Below this many columns, bars and dates are shortened to leave room for text."""
+
+NOTES_ON_ROW = 96
+"""From this many columns 最新进展 has a column of its own (≥ 14 characters at 96); below, a task's
+date and latest note take a line of their own under it, the whole width of the table, rather than
+a column cut to three or four characters."""
+
+WHO_WIDE = 120
+"""From this many columns 填报人 is never folded (政策法规与监督处 takes 16 cells)."""
+
+
+def who_column(width: int) -> Column:
+    """填报人 (log, show): whole on wide screens, folded at 8 cells on narrow ones."""
+    return Column("填报人", overflow="fold", max_width=16 if width >= WHO_WIDE else 8)
 
 SPARKS = "▁▂▃▄▅▆▇█"
 ASCII_SPARKS = "_.-:=+*#"
@@ -108,7 +121,7 @@ def headline_table(report: Report, rows: Sequence[tuple[int, TargetRow]], width:
     narrow = width < NARROW
     columns = [Column(), Column("主要目标", ratio=3, overflow="fold")]
     if not narrow:
-        columns.append(Column("目标", ratio=1, overflow="fold"))
+        columns.append(Column("目标", overflow="fold", max_width=18))  # 达到13,000家 whole
     columns += [Column(value_label(row.target for _, row in rows), align="right"),
                 *_fixed_columns(narrow, updated=False)]
     cells = []
@@ -135,11 +148,13 @@ def _label_width(plan: Plan) -> int:
     return max([4] + [cell_len(label) + 2 for label in labels])
 
 
-def _task_columns(narrow: bool, label_width: int) -> list[Column]:
-    """Wide: 编号 任务 完成率 状态 最近更新 最新进展. Narrow: the last two go on a line of their own."""
-    columns = [Column("编号", width=label_width), Column("任务", ratio=5, overflow="fold"),
-               *_fixed_columns(narrow, updated=not narrow)]
-    return columns if narrow else columns + [Column("最新进展", ratio=2)]
+def _task_columns(narrow: bool, below: bool, label_width: int) -> list[Column]:
+    """Wide: 编号 任务 完成率 状态 最近更新 最新进展, the task names taking only what they need (at most
+    half the shared width) and 最新进展 the rest. ``below``: the last two go on a line of their own."""
+    task = Column("任务", ratio=1, overflow="fold", fit=True, min_width=20) if not below else \
+        Column("任务", ratio=1, overflow="fold")
+    columns = [Column("编号", width=label_width), task, *_fixed_columns(narrow, updated=not below)]
+    return columns if below else columns + [Column("最新进展", ratio=1, min_width=16)]
 
 
 def _target_cell(row: TargetRow) -> str:
@@ -157,10 +172,10 @@ def _notes(row: TargetRow) -> str:
     return notes
 
 
-def _add(rows: list[list[Cell]], narrow: bool, label: str, cell: Cell, percent: float | None, state: str,
-         last_date: date | None, note: str) -> None:
+def _add(rows: list[list[Cell]], narrow: bool, below: bool, label: str, cell: Cell, percent: float | None,
+         state: str, last_date: date | None, note: str) -> None:
     cells = [label, cell, _bar(percent, state, narrow), _state(state)]
-    if not narrow:
+    if not below:
         rows.append([*cells, _date(last_date), _note(note)])
         return
     rows.append(cells)
@@ -169,27 +184,34 @@ def _add(rows: list[list[Cell]], narrow: bool, label: str, cell: Cell, percent: 
 
 
 def section_tables(report: Report, tasks: Sequence[TaskRow], width: int) -> Iterator[list[Text]]:
-    """Tasks grouped by section, each quantitative target indented under its task."""
-    narrow = width < NARROW
+    """Tasks grouped by section, each quantitative target indented under its task.
+
+    Column widths are worked out once over all sections, so every section's table lines up.
+    """
+    narrow, below = width < NARROW, width < NOTES_ON_ROW
     wanted = {row.task.number: row for row in tasks}
-    columns = _task_columns(narrow, _label_width(report.plan))
+    columns = _task_columns(narrow, below, _label_width(report.plan))
+    tables: list[tuple[str, list[list[Cell]]]] = []
     for heading, group in report.plan.groups():
         tasks_here = [wanted[t.number] for t in group if t.number in wanted]
         if not tasks_here:
             continue
         rows: list[list[Cell]] = []
         for row in tasks_here:
-            _add(rows, narrow, row.task.label, Text(row.task.title, style="bold"),
+            _add(rows, narrow, below, row.task.label, Text(row.task.title, style="bold"),
                  row.percent, row.state, row.last_date, dated_note(row.last_note, row.note_date, row.last_date))
             if row.task.qualitative:
                 continue
             for target in row.targets:
                 # On narrow screens a target's update line only when it says something new.
-                same = narrow and (target.last_date, target.last_note) == (row.last_date, row.last_note)
+                same = below and (target.last_date, target.last_note) == (row.last_date, row.last_note)
                 note_date = target.note_entry.date if target.note_entry else None
-                _add(rows, narrow, f"  {target.target.label}", _target_cell(target), target.percent, target.state,
+                _add(rows, narrow, below, f"  {target.target.label}", _target_cell(target), target.percent, target.state,
                      None if same else target.last_date, dated_note(target.last_note, note_date, target.last_date))
-        yield layout(columns, rows, width, title=heading or "任务")
+        tables.append((heading or "任务", rows))
+    columns = fixed(columns, column_widths(columns, [r for _, rows in tables for r in rows], width))
+    for title, rows in tables:
+        yield layout(columns, rows, width, title=title)
 
 
 def status_view(report: Report, tasks: Sequence[TaskRow], headlines: Sequence[tuple[int, TargetRow]],
@@ -251,8 +273,7 @@ def _change(change: float | None) -> str:
 
 def _history_table(detail: TaskDetail, width: int) -> list[Text]:
     columns = [Column("日期"), Column("目标"), Column("数值", align="right"), Column("变化", align="right"),
-               Column("说明", ratio=1, overflow="fold"), Column("填报人", overflow="fold", max_width=10),
-               Column("状态")]
+               Column("说明", ratio=1, overflow="fold"), who_column(width), Column("状态")]
     rows = []
     for row in detail.history:
         e = row.entry
@@ -274,9 +295,9 @@ def log_table(rows: Sequence[tuple[str, ...]], width: int) -> list[Text]:
         columns = [Column("编号", align="right"), Column("任务·目标", ratio=1, overflow="fold"),
                    Column("数值", align="right"), Column("状态")]
     else:
-        columns = [Column("编号", align="right"), Column("日期"), Column("任务·目标", ratio=3, overflow="fold"),
-                   Column("数值", align="right"), Column("说明", ratio=3, overflow="fold"),
-                   Column("填报人", overflow="fold", max_width=8),
+        columns = [Column("编号", align="right"), Column("日期"),
+                   Column("任务·目标", ratio=3, overflow="fold", fit=True, min_width=12),
+                   Column("数值", align="right"), Column("说明", ratio=3, overflow="fold"), who_column(width),
                    Column("录入时间", width=16 if width >= 100 else 10, overflow="fold"), Column("状态")]
     lines = []
     for number, day, target, value, text, who, recorded, status in rows:
