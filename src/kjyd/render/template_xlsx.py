@@ -165,7 +165,6 @@ def write_template(
     ws.column_dimensions[ID_COLUMN].hidden = True
     ws.freeze_panes = f"A{FIRST_ROW}"
 
-    validations: dict[tuple[tuple[str, str] | None, str], DataValidation] = {}
     for offset, row in enumerate(rows):
         r = FIRST_ROW + offset
         target = row.target
@@ -201,18 +200,15 @@ def write_template(
         ws[f"{VALUE_COLUMN}{r}"].number_format = "General"  # shows what was typed, 8 not "8."
         text(ws[f"{ID_COLUMN}{r}"], target.id)
 
-        key = (_bounds(target), target.kind)
-        if key not in validations:
-            validations[key] = _validation(DataValidation, *key)
-        validations[key].add(f"{VALUE_COLUMN}{r}")
-    for validation in validations.values():
-        ws.add_data_validation(validation)
+        # One rule per row: a custom formula refers to its own cell, and it names the row's unit.
+        ws.add_data_validation(_validation(DataValidation, f"{VALUE_COLUMN}{r}", _bounds(target), target))
 
     # Locked by default; True below means "forbidden while protected". Resizing stays allowed.
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4  # not the Letter default: offices print on A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -244,24 +240,51 @@ def _last_value_format(value: float | None) -> str:
     return "#,##0" if value is None or float(value).is_integer() else "#,##0.0###"
 
 
-def _validation(cls, bounds: tuple[str, str] | None, kind: str):
-    """Excel warns (but lets the user go on) on a non-number; collect does the strict check."""
+def _validation(cls, cell: str, bounds: tuple[str, str] | None, target: Target):
+    """Excel warns (but lets the user go on) on what collect would refuse; collect does the strict check.
+
+    Not Excel's "decimal" rule: that refuses text, and the instructions allow ``1.3万``, ``1,200``
+    and the number with its unit (``2500亿元``, ``80人次``), which collect reads. So a custom formula
+    takes the cell as typed, removes the unit (and its short form), 万 and thousands commas, and
+    checks that a number within the row's bounds is left (×10,000 when 万 was written).
+    """
+    from kjyd.values import unit_forms
+
+    kind = target.kind
+    stripped = f"TRIM({cell})"
+    for form in sorted(unit_forms(target.unit), key=len, reverse=True):
+        stripped = f'SUBSTITUTE({stripped},"{_formula_text(form)}","")'
+    wan = "" if any("万" in form for form in unit_forms(target.unit)) else "万"
+    if wan:
+        stripped = f'SUBSTITUTE({stripped},"万","")'
+    stripped = f'SUBSTITUTE({stripped},",","")'
+    scale = f'IF(ISNUMBER(SEARCH("万",{cell})),10000,1)' if wan else "1"
+    value = f'IF(ISNUMBER({cell}),{cell},IFERROR(VALUE({stripped})*{scale},"x"))'
     if bounds is None:
-        validation = cls(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
+        test = "TRUE"
         prompt = "填最新值（增长率可为负数）" if kind == "level" else "填数字（增长率可为负数）"
     elif bounds[1]:
-        validation = cls(type="decimal", operator="between", formula1=bounds[0], formula2=bounds[1])
+        test = f"AND(v>={bounds[0]},v<={bounds[1]})"
         prompt = "填 0 到 100 之间的数字（工作进度%）"
     else:
-        validation = cls(type="decimal", operator="greaterThanOrEqual", formula1=bounds[0])
+        test = f"v>={bounds[0]}"
         prompt = ("填不小于 0 的数字（本月底的当前总数）" if kind == "total"
                   else "填不小于 0 的数字（截至本月底的本期累计数）")
+    formula = f"AND(ISNUMBER({value}),{test.replace('v', value)})" if test != "TRUE" else f"ISNUMBER({value})"
+    validation = cls(type="custom", formula1=formula, allow_blank=True, sqref=cell)
     validation.errorStyle = "warning"
     validation.showErrorMessage = True
     validation.errorTitle = "请填数字"
-    validation.error = prompt
+    validation.error = f"{prompt}；可写 1,200、1.3万，或带单位写 {_example(target)}"
     validation.showInputMessage = True
     validation.promptTitle = {"total": "本月当前总数", "level": "本月最新值"}.get(kind, "本月累计完成")
     validation.prompt = prompt
     return validation
 
+
+def _formula_text(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def _example(target: Target) -> str:
+    return f"8{target.unit}" if target.unit else "8"
