@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -33,6 +35,7 @@ from kjyd.errors import KjydError
 from kjyd.paths import DB_ENV, PLAN_ENV, USER_ENV, bundled_plan, db_setting, default_db
 
 if TYPE_CHECKING:
+    from kjyd.ledger import Ledger
     from kjyd.plan import Plan
     from kjyd.workspace import Setting
 
@@ -227,6 +230,21 @@ class AppState:
 
             self._plan = load_plan(self.plan_path)
         return self._plan
+
+    @contextmanager
+    def ledger(self, *, write: bool) -> Iterator["Ledger"]:
+        """The ledger, once the plan in use is known to give its check-ins their recorded meaning
+        (:mod:`kjyd.history`); after a write, the meanings of newly recorded ids are remembered."""
+        from kjyd.history import check_meanings
+        from kjyd.ledger import Ledger
+
+        plan = self.plan
+        with Ledger.open(self.db_path, write=write) as ledger:
+            for notice in check_meanings(plan, ledger.meanings(plan.id)):
+                output.notice(notice)
+            yield ledger
+            if write:
+                ledger.remember_meanings(plan.id, plan.meanings())
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -41,3 +41,8 @@ class LedgerError(KjydError):
 
 class NoticeError(KjydError):
     """A notice given to ``kjyd draft`` cannot be read (missing, unsupported format, no text)."""
+
+
+class HistoryMeaningChanged(KjydError):
+    """The plan in use gives a target id that has check-ins another meaning (name or unit) than it
+    had when they were recorded: showing or adding to them would mix two different things."""

@@ -252,9 +252,6 @@ class Plan:
     issued: date | None = None
     published: date | None = None
     numbering: str = "chinese"
-    fingerprint: str = ""
-    """What each target id means, hashed (see :func:`meanings`): two plans sharing an id but not
-    this are different plans to the ledger."""
     _by_task: dict[int, Task] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Target] = field(init=False, repr=False, compare=False)
 

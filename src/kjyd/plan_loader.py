@@ -93,7 +93,7 @@ def _keep(kept: Path, plan: Plan) -> None:
 
 
 _TEXT_FIELDS = (
-    "id", "title", "short_title", "issuer", "document_number", "goals_text", "numbering", "fingerprint",
+    "id", "title", "short_title", "issuer", "document_number", "goals_text", "numbering",
 )
 
 

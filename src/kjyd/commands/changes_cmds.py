@@ -83,7 +83,6 @@ def changes_command(
     """
     from kjyd.clock import today
     from kjyd.divisions import default_month, month_in_plan
-    from kjyd.ledger import Ledger
     from kjyd.values import parse_date, parse_tolerance
 
     app_state = state(ctx)
@@ -91,7 +90,7 @@ def changes_command(
     tol = parse_tolerance(tolerance)
     if since is not None and month is not None:
         raise InputError("--month 与 --since 只能用一个：按月比较用 --month，从某日起比较用 --since")
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         if since is None:
             chosen = month_in_plan(plan, month) if month else default_month(plan, today())
             since, until = month_window(plan, chosen)

@@ -66,7 +66,7 @@ def template_command(
     """
     from kjyd.commands.export_cmds import reason, write_atomically
     from kjyd.divisions import division_targets, template_divisions
-    from kjyd.ledger import Ledger, month_bounds
+    from kjyd.ledger import month_bounds
     from kjyd.render.template_xlsx import TemplateRow, file_name, write_template
 
     app_state = state(ctx)
@@ -88,7 +88,7 @@ def template_command(
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder} 不是文件夹")
 
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         last = _value_entries(ledger, plan.id, min(month_bounds(month)[1], plan.end))
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -140,7 +140,6 @@ def collect_command(
     from kjyd.clock import today
     from kjyd.collect import already_collected, check_in_date, ledger_rows, read_workbook
     from kjyd.divisions import reporting_month
-    from kjyd.ledger import Ledger
     from kjyd.values import parse_date
 
     app_state = state(ctx)
@@ -170,20 +169,7 @@ def collect_command(
         output.error(line)
     held = [c.name for c in batch.held]
 
-    ready = []
-    for collected in batch.record:
-        try:
-            ready.append((collected, *check_in_date(plan, collected.month, explicit, now)))
-        except InputError as err:
-            if explicit is None:  # the file's own month has not begun: the file is wrong
-                _report_problems(collected.name, [f"{collected.name}: {err}"])
-                failed.append(collected.name)
-            else:
-                output.error(f"{err}（{collected.name}），该文件未记录")
-                misdated.append(collected.name)
-
-    reporting, _ = reporting_month(plan, now)
-    with Ledger.open(app_state.db_path, write=bool(ready) and not dry_run) as ledger:
+    with app_state.ledger(write=bool(ready) and not dry_run) as ledger:
         sources = ledger.sources(plan.id)
         for collected, when, moved in ready:
             twins = "、".join(c.name for c in copies.pop(id(collected), []))
@@ -305,7 +291,7 @@ def show_missing(ctx: typer.Context, month: Optional[str], as_json: bool = False
     """
     from kjyd.clock import today
     from kjyd.divisions import missing_json, missing_lines, missing_report, month_in_plan, reporting_month
-    from kjyd.ledger import Ledger, month_bounds
+    from kjyd.ledger import month_bounds
     from kjyd.progress import DONE
     from kjyd.report import build_report
 
@@ -319,7 +305,7 @@ def show_missing(ctx: typer.Context, month: Optional[str], as_json: bool = False
         if previous and not as_json:
             output.notice(f"今天是 {now}，默认查看上月 {month} 的填报情况；查看本月请加 --month {now:%Y-%m}")
     as_of = min(month_bounds(month)[1], plan.end, max(now, plan.start))
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         entries = ledger.entries(plan.id, month=month, include_withdrawn=False)
         progress = build_report(plan, ledger.snapshot(plan.id, as_of), as_of)
     done = {row.task.number for row in progress.tasks if row.state == DONE}

@@ -61,7 +61,6 @@ def export_command(
     from kjyd.clock import today
     from kjyd.commands.changes_cmds import month_changes
     from kjyd.divisions import safe_filename
-    from kjyd.ledger import Ledger
     from kjyd.report import report_months
     from kjyd.values import parse_tolerance
 
@@ -76,7 +75,7 @@ def export_command(
     name = f"{safe_filename(plan.short_title)}{kind}_{month}.{fmt}"  # short_title: ../../x
     path = destination(out, name, force, suffix=f".{fmt}")
 
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         month_entries = ledger.entries(plan.id, month=month, include_withdrawn=True)
         # 较上月 and the report itself: the month's changes carry the report as of the month end.
         changes = month_changes(ledger, plan, month, tolerance, month_entries)

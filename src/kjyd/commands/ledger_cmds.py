@@ -85,7 +85,6 @@ def update_command(
     示例：kjyd update 十三 --value 8 --date 2022-06-15
     """
     from kjyd.commands.export_cmds import exported_warning
-    from kjyd.ledger import Ledger
     from kjyd.plan import format_number
     from kjyd.progress import percent_of
     from kjyd.values import check_text_length, check_value, checkin_date, current_user, one_line, parse_number
@@ -113,7 +112,7 @@ def update_command(
         if delta is not None:
             check_value(target, final, added=f"加上 {format_number(delta)} 后")
 
-    with Ledger.open(app_state.db_path, write=True) as ledger:
+    with app_state.ledger(write=True) as ledger:
         entry, previous = ledger.record(
             plan_id=plan.id, target_id=target.id, date=day, value=number, add=delta, note=note, who=who,
             problems=problems, next_steps=next_steps, check=check,
@@ -168,10 +167,9 @@ def _confirm_magnitude(app_state, target: "Target", day, number: float | None, d
     import sys
 
     from kjyd.entries import value_as_of
-    from kjyd.ledger import Ledger
     from kjyd.magnitude import implausible
 
-    with Ledger.open(app_state.db_path, write=False) as ledger:  # indexed seeks, not the history
+    with app_state.ledger(write=False) as ledger:  # indexed seeks, not the history
         candidates = [e for e in ledger.snapshot(app_state.plan.id, day) if e.target_id == target.id]
     previous = value_as_of(candidates, day)
     final = number if number is not None else (previous or 0.0) + delta
@@ -206,7 +204,6 @@ def undo_command(
     示例：kjyd undo 4 ｜ kjyd undo --file 交回/科技成果转化处.xlsx
     """
     from kjyd.errors import LedgerError
-    from kjyd.ledger import Ledger
     from kjyd.values import current_user, parse_entry_number
 
     app_state = state(ctx)
@@ -215,7 +212,7 @@ def undo_command(
     if number is not None and file is not None:
         raise InputError("编号和 --file 只能用其中一个")
     wanted = None if number is None else parse_entry_number(number)
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         if file is not None:
             entries, heading = _file_entries(ledger, plan, file)
         elif wanted is not None:
@@ -236,7 +233,7 @@ def undo_command(
         output.say(line)
     if not yes:
         typer.confirm("确定撤销吗？" if len(entries) == 1 else f"确定撤销这 {len(entries)} 条吗？", default=False, abort=True)
-    with Ledger.open(app_state.db_path, write=True) as ledger:
+    with app_state.ledger(write=True) as ledger:
         if file is None and wanted is None:
             done = [ledger.withdraw_last(plan_id=plan.id, who=who, only_if_id=entries[0].id)]
         else:
@@ -318,7 +315,6 @@ def log_command(
     示例：kjyd log 十三 --month 2022-06
     """
     from kjyd.errors import KjydError
-    from kjyd.ledger import Ledger
     from kjyd.values import parse_count, parse_month
 
     app_state = state(ctx)
@@ -331,7 +327,7 @@ def log_command(
             target_ids = [plan.resolve(address).id]
     month = None if month is None else parse_month(month)
     count = None if limit is None else parse_count(limit, what="--limit")
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         entries = ledger.entries(plan.id, target_ids=target_ids, month=month, limit=count)
     if as_json:
         import json

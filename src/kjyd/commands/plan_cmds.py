@@ -9,19 +9,37 @@ import typer
 
 from kjyd import output
 from kjyd.app import command, state
+from kjyd.errors import InputError
+from kjyd.values import quoted
 
 
 @command("plan")
 def plan_command(
     ctx: typer.Context,
+    action: Optional[str] = typer.Argument(
+        None, metavar="[remap]",
+        help="remap：计划文件改动了目标编号后，把旧编号的填报记录转到新编号（可一次写多对，如互换）。",
+    ),
+    ids: Optional[list[str]] = typer.Argument(
+        None, metavar="[旧编号 新编号]", show_default=False, help="成对写出，如 13.5 13.6；十三.5 亦可。"
+    ),
     by_division: bool = typer.Option(
         False, "--by-division", help="按牵头处室列出任务；未指定牵头处室的任务列在“未分配”下。"
     ),
+    undo: bool = typer.Option(False, "--undo", help="与 remap 一起用：撤销最近一次编号转移。"),
+    by: Optional[str] = typer.Option(None, "--by", metavar="操作人", help="操作人，默认环境变量 KJYD_USER 或登录名。"),
 ) -> None:
     """列出计划结构：各部分、各项任务及其目标编号、目标值和单位，便于填报时查找编号。
 
-    示例：kjyd plan ｜ kjyd plan --by-division
+    plan remap 旧编号 新编号：计划文件插入、删除或调换了目标后，把填报记录转到现在的编号
+    （记录在案，可用 kjyd plan remap --undo 撤销）。
+
+    示例：kjyd plan ｜ kjyd plan --by-division ｜ kjyd plan remap 13.5 13.6 ｜ kjyd plan remap --undo
     """
+    if action is not None or ids or undo:
+        if action != "remap":
+            raise InputError(f"kjyd plan 后面只能跟 remap（转移填报记录），而不是 {quoted(action or '')}")
+        return remap(ctx, ids or [], undo=undo, by=by)
     if by_division:
         from kjyd.divisions import by_division_lines
 
@@ -54,3 +72,61 @@ def check_command(
         + (f"{len(plan.sections)}个部分、" if plan.sections else "")
         + f"{len(plan.tasks)}项任务、{quantitative}个量化目标、{len(plan.headlines)}项主要目标。"
     )
+
+
+def _target_id(text: str) -> str:
+    """The id an address names, whether or not the plan still has it: 十三.5 → 13.5, H2 → H2."""
+    from kjyd.numerals import AddressError, parse_address
+
+    try:
+        address = parse_address(text)
+    except AddressError as err:
+        raise InputError(str(err)) from None
+    if address.headline is not None:
+        return f"H{address.headline}"
+    return f"{address.task}.{address.position or 1}"
+
+
+def remap(ctx: typer.Context, ids: list[str], *, undo: bool, by: str | None) -> None:
+    """``kjyd plan remap OLD NEW [OLD NEW …]`` / ``--undo``: move history between target ids."""
+    from kjyd.history import describe
+    from kjyd.ledger import Ledger
+    from kjyd.values import current_user
+
+    app_state = state(ctx)
+    plan = app_state.plan
+    who = current_user(by, app_state.user)
+    if undo:
+        if ids:
+            raise InputError("--undo 撤销最近一次编号转移，不需要写编号")
+        with Ledger.open(app_state.db_path, write=True) as ledger:
+            moves = ledger.undo_remap(plan.id, who)
+        for old, new, count in moves:
+            output.say(f"已撤销编号转移：{count} 条填报记录从 {new} 回到 {old}")
+        return
+    if not ids or len(ids) % 2:
+        raise InputError("请成对写出编号：kjyd plan remap 旧编号 新编号 [旧编号 新编号 …]，如 kjyd plan remap 13.5 13.6")
+    pairs = [(_target_id(ids[i]), plan.resolve(ids[i + 1]).id) for i in range(0, len(ids), 2)]
+    olds, news = [old for old, _ in pairs], [new for _, new in pairs]
+    for label, group in (("旧编号", olds), ("新编号", news)):
+        if len(set(group)) < len(group):
+            raise InputError(f"{label}重复：{'、'.join(group)}")
+    with Ledger.open(app_state.db_path, write=False) as ledger:
+        recorded = ledger.meanings(plan.id)
+    for old in olds:
+        if old not in recorded:
+            raise InputError(f"目标 {old} 没有填报记录，无需转移")
+    for new in news:
+        if new in recorded and new not in olds:
+            raise InputError(
+                f"目标 {new} 已有填报记录（{describe(recorded[new])}）；请同时把它转走，"
+                f"如 kjyd plan remap … {new} 另一编号"
+            )
+    meanings = plan.meanings()
+    with Ledger.open(app_state.db_path, write=True) as ledger:
+        counts = ledger.remap(plan.id, pairs, meanings, who)
+    for old, new in pairs:
+        output.say(
+            f"已将 {old}{describe(recorded[old])} 的 {counts[old]} 条填报记录转到 {new}{describe(meanings[new])}"
+        )
+    output.say("（已记录；撤销请运行 kjyd plan remap --undo）")

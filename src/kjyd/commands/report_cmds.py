@@ -41,7 +41,6 @@ def report_command(
     from kjyd.commands.changes_cmds import month_changes
     from kjyd.commands.export_cmds import destination, export_month, write_atomically
     from kjyd.divisions import safe_filename
-    from kjyd.ledger import Ledger
     from kjyd.values import parse_tolerance
     from kjyd.written_report import written_report
 
@@ -50,7 +49,7 @@ def report_command(
     month, _ = export_month(plan, month, today())  # never a date after today, as export
     tol = parse_tolerance(tolerance)
     path = destination(out, f"{safe_filename(plan.short_title)}推进情况报告_{month}.docx", force, suffix=".docx")
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         month_entries = ledger.entries(plan.id, month=month, include_withdrawn=False)
         changes = month_changes(ledger, plan, month, tol, month_entries)
     words = written_report(changes, month_entries)

@@ -106,7 +106,6 @@ def status_command(
         return show_missing(ctx, month, as_json)
     if month is not None:
         raise InputError("--month 只能与 --missing 一起使用；查看某日的推进情况请用 --as-of")
-    from kjyd.ledger import Ledger
     from kjyd.report import build_report
     from kjyd.values import parse_tolerance
 
@@ -116,7 +115,7 @@ def status_command(
     wanted_states = _wanted_states(states or [], behind)
     tol = parse_tolerance(tolerance)
     day = resolve_as_of(plan, as_of)
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         entries = ledger.snapshot(plan.id, day)
     report = build_report(plan, entries, day, tol)
 
@@ -160,7 +159,6 @@ def show_command(
 
     示例：kjyd show 十三 --as-of 2022-06-30
     """
-    from kjyd.ledger import Ledger
     from kjyd.report import build_task_detail, report_months
     from kjyd.values import parse_tolerance
 
@@ -175,7 +173,7 @@ def show_command(
     ids = [t.id for t in found.targets]
     limit = None if as_json or show_all else SHOW_HISTORY
     total = None
-    with Ledger.open(app_state.db_path, write=False) as ledger:
+    with app_state.ledger(write=False) as ledger:
         if limit is None:
             entries = ledger.entries(plan.id, target_ids=ids, include_withdrawn=True)
         else:  # a task can have thousands of check-ins: read only the newest and what they need

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import calendar
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -206,6 +206,34 @@ class Ledger(ABC):
 
         Months for which a target has no value yet are absent from its dict.
         """
+
+    # what target ids mean (see kjyd.history) ------------------------------------------------
+
+    @abstractmethod
+    def meanings(self, plan_id: str) -> dict[str, tuple[str, str] | None]:
+        """Every target id of the plan that has check-ins (withdrawn ones too), with the (name,
+        unit) it had when they were recorded — None where that was never remembered (check-ins
+        from before the store remembered meanings)."""
+
+    @abstractmethod
+    def remember_meanings(self, plan_id: str, meanings: Mapping[str, tuple[str, str]]) -> None:
+        """Remember (name, unit) for each of these ids that has check-ins and no meaning yet.
+
+        Called after a command wrote check-ins, with the plan's current meanings; a meaning once
+        remembered is only changed by :meth:`remap`.
+        """
+
+    @abstractmethod
+    def remap(self, plan_id: str, moves: list[tuple[str, str]],
+              meanings: Mapping[str, tuple[str, str]], who: str) -> dict[str, int]:
+        """Move every check-in of each ``old`` id to its ``new`` id, all moves at once (so swaps
+        work), in one transaction; the ``new`` ids then mean ``meanings[new]``. The move is
+        recorded (who, when, which check-ins, the meanings before) so :meth:`undo_remap` can
+        reverse it exactly. Returns the number of check-ins moved per old id."""
+
+    @abstractmethod
+    def undo_remap(self, plan_id: str, who: str) -> list[tuple[str, str, int]]:
+        """Reverse the plan's latest remap not yet undone; returns its (old, new, count) moves."""
 
     @abstractmethod
     def sources(self, plan_id: str) -> set[str]:

@@ -23,9 +23,10 @@ loaded whole); which check-in gives the value is decided by :mod:`kjyd.entries`.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -88,11 +89,42 @@ def _m4_plan_order_index(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS checkins_by_plan ON checkins (plan_id, id)")
 
 
+_MEANINGS = (
+    """CREATE TABLE target_meanings (
+        plan_id TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (plan_id, target_id)
+    )""",
+    """CREATE TABLE remaps (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        plan_id TEXT NOT NULL,
+        moves TEXT NOT NULL,
+        before TEXT NOT NULL,
+        who TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        undone_at TEXT,
+        undone_by TEXT
+    )""",
+)
+"""What each target id meant when check-ins were recorded against it (name, unit), and each
+``kjyd plan remap`` (``moves``: JSON [[old, new, [check-in ids]], …]; ``before``: JSON
+{target id: [name, unit] or null} of every id it touched, so it can be undone exactly)."""
+
+
+def _m5_target_meanings(conn: sqlite3.Connection) -> None:
+    for statement in _MEANINGS:
+        conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("checkins", _m1_checkins),
     ("division_reports", _m2_division_reports),
     ("exports", _m3_exports),
     ("plan_order_index", _m4_plan_order_index),
+    ("target_meanings", _m5_target_meanings),
 ]
 """Applied in order; version N is ``MIGRATIONS[N - 1]``. Only ever append to this list."""
 
@@ -637,6 +669,82 @@ class SqliteLedger(Ledger):
                 if value is not None:
                     result.setdefault(target_id, {})[month] = value
         return result
+
+    # what target ids mean ---------------------------------------------------------------------
+
+    def meanings(self, plan_id: str) -> dict[str, tuple[str, str] | None]:
+        if self._conn is None:
+            return {}
+        try:
+            rows = self._conn.execute(
+                f"WITH RECURSIVE {_plan_targets('?')} SELECT t.target_id, m.name, m.unit FROM targets t "
+                "LEFT JOIN target_meanings m ON m.plan_id = ? AND m.target_id = t.target_id",
+                (plan_id, plan_id, plan_id),
+            ).fetchall()
+        except sqlite3.Error as err:
+            raise _translate(err, self.path) from None
+        return {target: None if name is None else (name, unit) for target, name, unit in rows}
+
+    def remember_meanings(self, plan_id: str, meanings: Mapping[str, tuple[str, str]]) -> None:
+        recorded = _now()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO target_meanings (plan_id, target_id, name, unit, recorded_at) "
+                "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM checkins WHERE plan_id = ? AND target_id = ?)",
+                [(plan_id, t, name, unit, recorded, plan_id, t) for t, (name, unit) in meanings.items()],
+            )
+
+    def remap(self, plan_id: str, moves: list[tuple[str, str]],
+              meanings: Mapping[str, tuple[str, str]], who: str) -> dict[str, int]:
+        involved = sorted({t for move in moves for t in move})
+        marks = ", ".join("?" * len(involved))
+        with self._write() as conn:
+            before = {t: None for t in involved}
+            for target, name, unit in conn.execute(
+                f"SELECT target_id, name, unit FROM target_meanings WHERE plan_id = ? AND target_id IN ({marks})",
+                (plan_id, *involved),
+            ):
+                before[target] = [name, unit]
+            moved = [
+                (old, new, [r[0] for r in conn.execute(
+                    "SELECT id FROM checkins WHERE plan_id = ? AND target_id = ? ORDER BY id", (plan_id, old))])
+                for old, new in moves
+            ]
+            for old, new, ids in moved:  # all ids are read before any is moved: A→B with B→A swaps
+                conn.executemany("UPDATE checkins SET target_id = ? WHERE id = ?", [(new, i) for i in ids])
+            self._set_meanings(conn, plan_id, involved, {new: meanings[new] for _, new in moves})
+            conn.execute(
+                "INSERT INTO remaps (plan_id, moves, before, who, recorded_at) VALUES (?, ?, ?, ?, ?)",
+                (plan_id, json.dumps(moved), json.dumps(before, ensure_ascii=False), who, _now()),
+            )
+        return {old: len(ids) for old, _, ids in moved}
+
+    def undo_remap(self, plan_id: str, who: str) -> list[tuple[str, str, int]]:
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT id, moves, before FROM remaps WHERE plan_id = ? AND undone_at IS NULL "
+                "ORDER BY id DESC LIMIT 1", (plan_id,),
+            ).fetchone()
+            if row is None:
+                raise LedgerError("没有可撤销的编号转移（kjyd plan remap）")
+            remap_id, moves, before = row[0], json.loads(row[1]), json.loads(row[2])
+            for old, _new, ids in moves:
+                conn.executemany("UPDATE checkins SET target_id = ? WHERE id = ?", [(old, i) for i in ids])
+            self._set_meanings(conn, plan_id, list(before), {t: tuple(m) for t, m in before.items() if m})
+            conn.execute("UPDATE remaps SET undone_at = ?, undone_by = ? WHERE id = ?", (_now(), who, remap_id))
+        return [(old, new, len(ids)) for old, new, ids in moves]
+
+    @staticmethod
+    def _set_meanings(conn: sqlite3.Connection, plan_id: str, ids: list[str],
+                      meanings: Mapping[str, tuple[str, str]]) -> None:
+        """Replace the remembered meanings of ``ids``: those in ``meanings`` set, the others cleared."""
+        conn.executemany("DELETE FROM target_meanings WHERE plan_id = ? AND target_id = ?",
+                         [(plan_id, t) for t in ids])
+        conn.executemany(
+            "INSERT INTO target_meanings (plan_id, target_id, name, unit, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            [(plan_id, t, name, unit, _now()) for t, (name, unit) in meanings.items()],
+        )
 
     def sources(self, plan_id: str) -> set[str]:
         if self._conn is None:
