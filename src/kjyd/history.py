@@ -7,7 +7,7 @@ shown as 1200 人次 of 培训技术经理人. So the ledger remembers, per (pla
 name and unit when check-ins were recorded, and every command that shows or changes check-ins
 compares them with the plan in use first (:func:`check_meanings`):
 
-- an id whose meaning changed stops the command with one message listing each id (was → now) and
+- an id whose meaning changed stops the command with one error listing each id (was → now) and
   the ways out: restore the plan file, or move the history with ``kjyd plan remap OLD NEW``
   (recorded, undoable with ``kjyd plan remap --undo``);
 - an id the plan no longer has is *reported* (its check-ins are kept, not counted), never dropped.
@@ -50,7 +50,8 @@ def check_meanings(plan: Plan, recorded: Mapping[str, Meaning | None]) -> list[s
 
 
 def changed_message(plan: Plan, changed: Mapping[str, tuple[Meaning, Meaning]]) -> str:
-    """One line: each changed id (was → now, and where its old meaning is now), then the ways out."""
+    """What happened, one line per changed id (was → now, and where its old meaning is now), then
+    the ways out — each line short enough to be shown whole."""
     current = plan.meanings()
     where = {meaning: target for target, meaning in current.items()}
     parts, moves = [], []
@@ -64,12 +65,12 @@ def changed_message(plan: Plan, changed: Mapping[str, tuple[Meaning, Meaning]]) 
     example = f"kjyd plan remap {' '.join(moves)}" if moves else "kjyd plan remap 旧编号 新编号"
     source = f"计划文件 {plan.source}" if plan.source else "计划文件"
     first = min(changed, key=_order)
-    return (
-        f"{source}（计划标识 {plan.id}）改变了已有填报记录的目标含义：{'；'.join(parts)}。"
-        f"为免数据张冠李戴，未显示或修改任何记录。请改回原来的计划文件；或运行 {example} "
-        "把填报记录转到现在的编号（可用 kjyd plan remap --undo 撤销）；"
-        f"若只是修改了名称或单位、含义未变，运行 kjyd plan remap {first} {first} 确认"
-    )
+    return "\n".join([
+        f"{source}（计划标识 {plan.id}）改变了已有填报记录的目标含义，为免数据张冠李戴，未显示或修改任何记录：",
+        *parts,
+        f"请改回原来的计划文件；或运行 {example} 把填报记录转到现在的编号（可用 kjyd plan remap --undo 撤销）；"
+        f"若只是修改了名称或单位、含义未变，运行 kjyd plan remap {first} {first} 确认",
+    ])
 
 
 def _order(target: str) -> tuple:

@@ -169,6 +169,19 @@ def collect_command(
         output.error(line)
     held = [c.name for c in batch.held]
 
+    ready = []
+    for collected in batch.record:
+        try:
+            ready.append((collected, *check_in_date(plan, collected.month, explicit, now)))
+        except InputError as err:
+            if explicit is None:  # the file's own month has not begun: the file is wrong
+                _report_problems(collected.name, [f"{collected.name}: {err}"])
+                failed.append(collected.name)
+            else:
+                output.error(f"{err}（{collected.name}），该文件未记录")
+                misdated.append(collected.name)
+
+    reporting, _ = reporting_month(plan, now)
     with app_state.ledger(write=bool(ready) and not dry_run) as ledger:
         sources = ledger.sources(plan.id)
         for collected, when, moved in ready:
