@@ -106,8 +106,11 @@ def test_read_commands_do_not_write(run, db_path):
 def test_an_older_database_is_upgraded_and_then_indexed_for_log(run, db_path):
     assert run("update", "十三.1", "--value", "3").exit_code == 0
     with closing(sqlite3.connect(db_path)) as conn, conn:
+        # back to a version-3 file: what came with plan_order_index and every later migration undone
         conn.execute("DROP INDEX checkins_by_plan")
-        conn.execute("DELETE FROM schema_migrations WHERE name = 'plan_order_index'")
+        conn.execute("DROP TABLE target_meanings")
+        conn.execute("DROP TABLE remaps")
+        conn.execute("DELETE FROM schema_migrations WHERE version > 3")
     assert run("log").exit_code == 0
     with closing(sqlite3.connect(db_path)) as conn:
         plan = conn.execute(
