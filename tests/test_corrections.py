@@ -52,7 +52,7 @@ def test_undo_by_number_withdraws_that_entry_only_and_says_what_changes(run, db_
     result = ok(run("undo", "1", "--yes"))
     assert "将撤销：#1 2022-06-30" in result.stdout
     # #2 (1200) still gives the current value: withdrawing an older entry does not change it
-    assert "撤销后 十三.5 的当前值不变（仍为 1200 亿元" in result.stdout
+    assert "撤销后 十三.5 的当前值不变（仍为 1200亿元" in result.stdout
     assert "已撤销：#1" in result.stdout
     assert [r[3] for r in state(db_path)] == [1, 0, 0]
 

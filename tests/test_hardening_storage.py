@@ -91,6 +91,7 @@ def test_a_database_on_read_only_storage_can_be_read(tmp_path, env):
     assert "Traceback" not in err
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (its mode bits, its query plan, its locks)
 def test_read_commands_do_not_write(run, db_path):
     assert run("update", "十三.1", "--value", "3").exit_code == 0
     db_path.chmod(0o444)
@@ -103,6 +104,7 @@ def test_read_commands_do_not_write(run, db_path):
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (its mode bits, its query plan, its locks)
 def test_an_older_database_is_upgraded_and_then_indexed_for_log(run, db_path):
     assert run("update", "十三.1", "--value", "3").exit_code == 0
     with closing(sqlite3.connect(db_path)) as conn, conn:
@@ -119,6 +121,7 @@ def test_an_older_database_is_upgraded_and_then_indexed_for_log(run, db_path):
     assert "checkins_by_plan" in str(plan) and "TEMP B-TREE" not in str(plan)
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (its mode bits, its query plan, its locks)
 def test_reads_under_another_writers_lock_never_say_cannot_write(run, db_path, monkeypatch):
     import kjyd.ledger.sqlite as store
 

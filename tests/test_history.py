@@ -8,9 +8,10 @@ real SQLite file.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+
+from tests.stores import execute, query
 
 PLAN = """\
 id: meaning-2022
@@ -62,14 +63,14 @@ def values(run, path) -> dict:
     return {t["id"]: (t["name"], t["value"]) for t in json.loads(result.stdout)["targets"]}
 
 
-def test_inserted_target_stops_every_command_that_shows_or_changes_history(run, plan_file, db_path):
+def test_inserted_target_stops_every_command_that_shows_or_changes_history(run, plan_file, db_path, tmp_path):
     path = plan_file(CONTRACTS, ROADSHOWS)
     assert run("--plan", path, "update", "1.1", "--value", "1200", "--date", "2022-06-30").exit_code == 0
     assert run("--plan", path, "update", "1.2", "--value", "5", "--date", "2022-06-30").exit_code == 0
     plan_file(TRAINING, CONTRACTS, ROADSHOWS)  # a target inserted in front: 1.1 → 1.2 → 1.3
-    before = sqlite3.connect(db_path).execute("SELECT * FROM checkins").fetchall()
+    before = query(db_path, "SELECT * FROM checkins ORDER BY id")
     for args in (["status"], ["show", "1"], ["log"], ["update", "1.1", "--value", "3"], ["undo", "--yes"],
-                 ["export", "--month", "2022-06", "-o", str(db_path.parent / "x.xlsx")]):
+                 ["export", "--month", "2022-06", "-o", str(tmp_path / "x.xlsx")]):
         result = run("--plan", path, *args)
         assert result.exit_code == 1, args
         message = result.stderr.strip()
@@ -77,8 +78,8 @@ def test_inserted_target_stops_every_command_that_shows_or_changes_history(run, 
         assert "1.1 原为“技术合同成交额（亿元）”（现为 1.2），现为“培训技术经理人（人次）”" in message
         assert "1.2 原为“举办路演（场次）”（现为 1.3），现为“技术合同成交额（亿元）”" in message
         assert "kjyd plan remap 1.1 1.2 1.2 1.3" in message
-    assert sqlite3.connect(db_path).execute("SELECT * FROM checkins").fetchall() == before
-    assert not (db_path.parent / "x.xlsx").exists()
+    assert query(db_path, "SELECT * FROM checkins ORDER BY id") == before
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_remap_moves_history_and_undo_moves_it_back(run, plan_file):
@@ -136,7 +137,7 @@ def test_removed_target_is_reported_not_dropped(run, plan_file, db_path):
     result = run("--plan", path, "status")
     assert result.exit_code == 0
     assert "计划中已没有目标 1.2（原为“举办路演（场次）”），其填报记录仍保存在数据库中" in result.stderr
-    assert sqlite3.connect(db_path).execute("SELECT target_id, value FROM checkins").fetchall() == [("1.2", 5.0)]
+    assert query(db_path, "SELECT target_id, value FROM checkins") == [("1.2", 5.0)]
 
 
 def test_another_plan_with_the_same_id_is_told_apart(run, plan_file, tmp_path):
@@ -152,12 +153,10 @@ def test_another_plan_with_the_same_id_is_told_apart(run, plan_file, tmp_path):
 def test_history_from_before_meanings_were_kept_is_adopted_on_the_next_write(run, plan_file, db_path):
     path = plan_file(CONTRACTS, ROADSHOWS)
     run("--plan", path, "update", "1.1", "--value", "1200", "--date", "2022-06-30")
-    with sqlite3.connect(db_path) as conn:  # as a database written before this release would be
-        conn.execute("DELETE FROM target_meanings")
+    execute(db_path, "DELETE FROM target_meanings")  # as a store written before this release would be
     plan_file(TRAINING, CONTRACTS, ROADSHOWS)
     assert run("--plan", path, "status").exit_code == 0  # nothing is known to contradict
     plan_file(CONTRACTS, ROADSHOWS)
     assert run("--plan", path, "update", "1.2", "--value", "3", "--date", "2022-06-30").exit_code == 0
-    remembered = sqlite3.connect(db_path).execute(
-        "SELECT target_id, name, unit FROM target_meanings ORDER BY target_id").fetchall()
+    remembered = query(db_path, "SELECT target_id, name, unit FROM target_meanings ORDER BY target_id")
     assert remembered == [("1.1", "技术合同成交额", "亿元"), ("1.2", "举办路演", "场次")]

@@ -99,7 +99,7 @@ _MEANINGS = (
         PRIMARY KEY (plan_id, target_id)
     )""",
     """CREATE TABLE remaps (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id {identity},
         plan_id TEXT NOT NULL,
         moves TEXT NOT NULL,
         before TEXT NOT NULL,
@@ -114,9 +114,17 @@ _MEANINGS = (
 {target id: [name, unit] or null} of every id it touched, so it can be undone exactly)."""
 
 
+def _move(conn, ids: list[int], target_id: str) -> None:
+    """Give these check-ins another target id (a remap or its undo), a few hundred at a time."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        conn.execute(f"UPDATE checkins SET target_id = ? WHERE id IN ({', '.join('?' * len(chunk))})",
+                     (target_id, *chunk))
+
+
 def _m5_target_meanings(conn: sqlite3.Connection) -> None:
     for statement in _MEANINGS:
-        conn.execute(statement)
+        conn.execute(statement.format(identity="INTEGER PRIMARY KEY AUTOINCREMENT"))
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
@@ -688,12 +696,13 @@ class SqliteLedger(Ledger):
     def remember_meanings(self, plan_id: str, meanings: Mapping[str, tuple[str, str]]) -> None:
         recorded = _now()
         with self._write() as conn:
-            conn.executemany(
-                "INSERT OR IGNORE INTO target_meanings (plan_id, target_id, name, unit, recorded_at) "
-                "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
-                "(SELECT 1 FROM checkins WHERE plan_id = ? AND target_id = ?)",
-                [(plan_id, t, name, unit, recorded, plan_id, t) for t, (name, unit) in meanings.items()],
-            )
+            for target, (name, unit) in meanings.items():
+                conn.execute(
+                    "INSERT INTO target_meanings (plan_id, target_id, name, unit, recorded_at) "
+                    "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
+                    "(SELECT 1 FROM checkins WHERE plan_id = ? AND target_id = ?) ON CONFLICT DO NOTHING",
+                    (plan_id, target, name, unit, recorded, plan_id, target),
+                )
 
     def remap(self, plan_id: str, moves: list[tuple[str, str]],
               meanings: Mapping[str, tuple[str, str]], who: str) -> dict[str, int]:
@@ -712,7 +721,7 @@ class SqliteLedger(Ledger):
                 for old, new in moves
             ]
             for old, new, ids in moved:  # all ids are read before any is moved: A→B with B→A swaps
-                conn.executemany("UPDATE checkins SET target_id = ? WHERE id = ?", [(new, i) for i in ids])
+                _move(conn, ids, new)
             self._set_meanings(conn, plan_id, involved, {new: meanings[new] for _, new in moves})
             conn.execute(
                 "INSERT INTO remaps (plan_id, moves, before, who, recorded_at) VALUES (?, ?, ?, ?, ?)",
@@ -730,7 +739,7 @@ class SqliteLedger(Ledger):
                 raise LedgerError("没有可撤销的编号转移（kjyd plan remap）")
             remap_id, moves, before = row[0], json.loads(row[1]), json.loads(row[2])
             for old, _new, ids in moves:
-                conn.executemany("UPDATE checkins SET target_id = ? WHERE id = ?", [(old, i) for i in ids])
+                _move(conn, ids, old)
             self._set_meanings(conn, plan_id, list(before), {t: tuple(m) for t, m in before.items() if m})
             conn.execute("UPDATE remaps SET undone_at = ?, undone_by = ? WHERE id = ?", (_now(), who, remap_id))
         return [(old, new, len(ids)) for old, new, ids in moves]
@@ -739,12 +748,13 @@ class SqliteLedger(Ledger):
     def _set_meanings(conn: sqlite3.Connection, plan_id: str, ids: list[str],
                       meanings: Mapping[str, tuple[str, str]]) -> None:
         """Replace the remembered meanings of ``ids``: those in ``meanings`` set, the others cleared."""
-        conn.executemany("DELETE FROM target_meanings WHERE plan_id = ? AND target_id = ?",
-                         [(plan_id, t) for t in ids])
-        conn.executemany(
-            "INSERT INTO target_meanings (plan_id, target_id, name, unit, recorded_at) VALUES (?, ?, ?, ?, ?)",
-            [(plan_id, t, name, unit, _now()) for t, (name, unit) in meanings.items()],
-        )
+        for target in ids:
+            conn.execute("DELETE FROM target_meanings WHERE plan_id = ? AND target_id = ?", (plan_id, target))
+        for target, (name, unit) in meanings.items():
+            conn.execute(
+                "INSERT INTO target_meanings (plan_id, target_id, name, unit, recorded_at) VALUES (?, ?, ?, ?, ?)",
+                (plan_id, target, name, unit, _now()),
+            )
 
     def sources(self, plan_id: str) -> set[str]:
         if self._conn is None:
