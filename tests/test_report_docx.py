@@ -212,3 +212,43 @@ def test_a_running_month_is_reported_as_of_today_like_status(run, demo, tmp_path
     overview = next(p.text for p in document.paragraphs if p.text.startswith("截至"))
     assert overview.startswith("截至2022年6月20日")
     assert _status(run, "2022-06-20")["summary"] in overview
+
+
+CITY_PLAN = """\
+id: city-2026
+title: 某市科技局2026年工作要点
+period: {start: 2026-01-01, end: 2026-12-31}
+tasks:
+  - number: 1
+    title: 培育科技型企业
+    text: 新增高新技术企业100家，研发投入强度达到3%以上。
+    targets:
+      - {name: 新增高新技术企业, value: 100, unit: 家, quote: 新增高新技术企业100家}
+      - {name: 研发投入强度, value: 3, unit: "%", kind: level, comparator: at_least, quote: 研发投入强度达到3%以上}
+  - number: 2
+    title: 加强科普
+    text: 持续开展科普活动。
+    targets: []
+"""
+
+
+def test_a_plan_without_sections_or_headlines(run, tmp_path, monkeypatch):
+    """Another office's plan: no sections, no 主要目标, a level target — no empty part, no empty table."""
+    plan_file = tmp_path / "city.yaml"
+    plan_file.write_text(CITY_PLAN, encoding="utf-8")
+    monkeypatch.setenv("KJYD_PLAN", str(plan_file))
+    monkeypatch.setenv("KJYD_TODAY", "2026-05-10")
+    for args in (("1", "--value", "30", "--date", "2026-03-10"), ("1.2", "--value", "2.1", "--date", "2026-04-10"),
+                 ("2", "--value", "40", "--date", "2026-04-20", "--note", "开展科普周活动")):
+        ok(run("update", *args))
+    ok(run("report", "--month", "2026-04", "-o", "city.docx"))
+    document = docx.Document(str(tmp_path / "city.docx"))
+    texts = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+    assert texts[0] == ("Title", "关于某市科技局2026年工作要点\n1—4月推进情况的报告")
+    assert [t for s, t in texts if s == "Heading 1"] == HEADINGS
+    assert not any(s == "Heading 2" for s, _ in texts)
+    assert document.tables == [] and not any("主要目标" in t for _, t in texts)
+    progress = texts[[t for _, t in texts].index("二、重点任务推进情况") + 1][1]
+    assert "研发投入强度2.1%" in progress and "开展科普周活动" in progress
+    assert "未达到要求。共1项" in "".join(t for _, t in texts)
+    ok(run("export", "--month", "2026-04", "--brief"))

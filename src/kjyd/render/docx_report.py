@@ -81,7 +81,8 @@ def write_docx(stream: BinaryIO, report: WrittenReport) -> None:
             document.add_paragraph(sub.heading, style="Heading 2")
             for text in sub.paragraphs:
                 document.add_paragraph(text)
-    _attachment(document, report)
+    if report.table_rows:  # a plan without 主要目标 has no table to attach
+        _attachment(document, report)
     document.save(stream)
 
 
