@@ -5,7 +5,8 @@ what ``kjyd status`` may take in all. The plan file changes a few times a year; 
 times a day. So the validated plan is kept as JSON under a name that is the SHA-256 of everything
 that determines it: the plan file's bytes and the source of the modules that validate and build it.
 Change any of those and the name changes, so a kept copy can never be stale; a missing, unreadable
-or corrupt copy is simply rebuilt. Nothing else is cached.
+or corrupt copy is simply rebuilt. The copy starts with the SHA-256 of its own JSON, so one edited
+by hand is rebuilt too, never believed. Nothing else is cached.
 """
 
 from __future__ import annotations
@@ -69,9 +70,9 @@ def load_plan(path: Path, *, use_cache: bool = True) -> Plan:
     kept = cache_dir() / f"plan-{_cache_key(data)}.json" if use_cache else None
     if kept is not None:
         try:
-            return _from_json(json.loads(kept.read_text(encoding="utf-8")), path)
+            return _from_json(json.loads(_verified(kept.read_bytes())), path)
         except (OSError, ValueError, KeyError, TypeError):
-            pass  # absent or unusable: validate afresh below
+            pass  # absent, edited or unusable: validate afresh below
 
     from kjyd.plan_schema import parse_plan
 
@@ -81,12 +82,25 @@ def load_plan(path: Path, *, use_cache: bool = True) -> Plan:
     return plan
 
 
+def _verified(content: bytes) -> str:
+    """The kept JSON, if its first line is the SHA-256 of the rest; ValueError otherwise.
+
+    The cache is trusted only as far as it is intact: a copy edited by hand (a target value changed)
+    or cut short is rebuilt from the plan file, never used.
+    """
+    digest, _, body = content.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode("ascii") != digest:
+        raise ValueError("plan cache does not match its digest")
+    return body.decode("utf-8")
+
+
 def _keep(kept: Path, plan: Plan) -> None:
     """Write the validated plan atomically; a read-only home only costs speed, never correctness."""
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
         temporary = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(_to_json(plan), ensure_ascii=False), encoding="utf-8")
+        body = json.dumps(_to_json(plan), ensure_ascii=False).encode("utf-8")
+        temporary.write_bytes(hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
         os.replace(temporary, kept)
     except OSError:
         pass

@@ -319,7 +319,12 @@ def show_missing(ctx: typer.Context, month: Optional[str], as_json: bool = False
             output.notice(f"今天是 {now}，默认查看上月 {month} 的填报情况；查看本月请加 --month {now:%Y-%m}")
     as_of = min(month_bounds(month)[1], plan.end, max(now, plan.start))
     with app_state.ledger(write=False) as ledger:
-        entries = ledger.entries(plan.id, month=month, include_withdrawn=False)
+        # Only who reported which target matters: one check-in per (target, sender) is kept, so a
+        # month of 200,000 check-ins is streamed through, never held.
+        distinct: dict[tuple[str, str], "Entry"] = {}
+        for entry in ledger.iter_entries(plan.id, month=month, include_withdrawn=False):
+            distinct.setdefault((entry.target_id, entry.who), entry)
+        entries = list(distinct.values())
         progress = build_report(plan, ledger.snapshot(plan.id, as_of), as_of)
     done = {row.task.number for row in progress.tasks if row.state == DONE}
     report = missing_report(plan, entries, done)

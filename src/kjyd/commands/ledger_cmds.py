@@ -8,6 +8,9 @@ error is a Chinese sentence naming the input.
 
 from __future__ import annotations
 
+import itertools
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -301,6 +304,10 @@ def _effects(ledger, plan: "Plan", entries: list["Entry"]) -> list[str]:
 # --- log --------------------------------------------------------------------------------------
 
 
+LOG_DEFAULT_LIMIT = 50
+"""Check-ins ``kjyd log`` lists unless told otherwise (``--limit``, ``--all``)."""
+
+
 @command("log")
 def log_command(
     ctx: typer.Context,
@@ -308,7 +315,8 @@ def log_command(
                                            autocompletion=complete_address),
     month: Optional[str] = typer.Option(None, "--month", metavar="年-月", help="只列数据日期在该月的填报，如 2022-06。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（英文键名），便于其他程序读取。"),
-    limit: Optional[str] = typer.Option(None, "--limit", metavar="条数", help="最多列出的条数。"),
+    limit: Optional[str] = typer.Option(None, "--limit", metavar="条数", help=f"最多列出的条数，默认 {LOG_DEFAULT_LIMIT}。"),
+    show_all: bool = typer.Option(False, "--all", help="列出全部记录（不限条数）。"),
 ) -> None:
     """列出填报记录（最新的在前）：编号、日期、任务、目标、数值、说明、填报人、录入时间、状态。
 
@@ -326,17 +334,20 @@ def log_command(
         except KjydError:
             target_ids = [plan.resolve(address).id]
     month = None if month is None else parse_month(month)
-    count = None if limit is None else parse_count(limit, what="--limit")
+    if show_all and limit is not None:
+        raise InputError("--all 和 --limit 只能用其中一个")
+    count = None if show_all else LOG_DEFAULT_LIMIT if limit is None else parse_count(limit, what="--limit")
     with app_state.ledger(write=False) as ledger:
-        entries = ledger.entries(plan.id, target_ids=target_ids, month=month, limit=count)
-    if as_json:
-        import json
-
-        output.say(json.dumps([_json_row(plan, e) for e in entries], ensure_ascii=False, indent=2, allow_nan=False))
-    elif not entries:
+        # One row more than asked tells whether older ones exist; rows are streamed, never all held.
+        rows = ledger.iter_entries(plan.id, target_ids=target_ids, month=month,
+                                   limit=None if count is None else count + 1)
+        entries = itertools.islice(rows, count)
+        shown = _print_json(plan, entries) if as_json else _print_table(plan, entries)
+        more = next(rows, None) is not None
+    if not shown and not as_json:
         output.say("暂无填报记录")
-    else:
-        _print_table(plan, entries)
+    if more:
+        output.notice(f"只列出了最新的 {count} 条；更早的记录请用 --limit 条数 或 --all 查看")
 
 
 def _known(plan: "Plan", target_id: str) -> Optional["Target"]:
@@ -371,19 +382,47 @@ def _json_row(plan: "Plan", entry: "Entry") -> dict:
     }
 
 
-def _print_table(plan: "Plan", entries: list["Entry"]) -> None:
+def _print_json(plan: "Plan", entries: Iterable["Entry"]) -> int:
+    """The JSON array ``json.dumps(rows, indent=2)`` would give, written one check-in at a time."""
+    import json
+    import textwrap
+
+    count = 0
+    for count, entry in enumerate(entries, start=1):
+        item = json.dumps(_json_row(plan, entry), ensure_ascii=False, indent=2, allow_nan=False)
+        sys.stdout.write(("[\n" if count == 1 else ",\n") + textwrap.indent(item, "  "))
+    sys.stdout.write("\n]\n" if count else "[]\n")
+    return count
+
+
+LOG_CHUNK = 500
+"""Rows laid out and printed together by ``log --all`` (memory stays flat, however long the log)."""
+
+
+def _print_table(plan: "Plan", entries: Iterable["Entry"]) -> int:
     from kjyd.render.columns import Lines
     from kjyd.render.terminal import WITHDRAWN, entry_text, log_table
     from kjyd.values import one_line
 
-    rows = []
-    for e in entries:
-        target = _known(plan, e.target_id)
-        # The target's label (十三.1) names its task, so no separate 任务 column.
-        name = f"{target.label} {target.name}" if target else e.target_id
-        rows.append((
-            str(e.id), str(e.date), name, _amount(target, e.value), entry_text(e), one_line(e.who),
-            e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"), WITHDRAWN if e.withdrawn else "有效",
-        ))
     console = output.console()
-    console.print(Lines(log_table(rows, console.width)))
+    printed = 0
+    for chunk in _chunks(entries, LOG_CHUNK):
+        rows = []
+        for e in chunk:
+            target = _known(plan, e.target_id)
+            # The target's label (十三.1) names its task, so no separate 任务 column.
+            name = f"{target.label} {target.name}" if target else e.target_id
+            rows.append((
+                str(e.id), str(e.date), name, _amount(target, e.value), entry_text(e), one_line(e.who),
+                e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"), WITHDRAWN if e.withdrawn else "有效",
+            ))
+        lines = log_table(rows, console.width)
+        console.print(Lines(lines if not printed else lines[2:]))  # the header once, over the first chunk
+        printed += len(rows)
+    return printed
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk

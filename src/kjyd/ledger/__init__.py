@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import calendar
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -176,6 +176,21 @@ class Ledger(ABC):
         limit: int | None = None,
     ) -> list["Entry"]:
         """Check-ins newest first (by recording order); ``month="2022-06"`` filters by check-in date."""
+
+    def iter_entries(
+        self,
+        plan_id: str,
+        *,
+        target_ids: Iterable[str] | None = None,
+        month: str | None = None,
+        include_withdrawn: bool = True,
+        limit: int | None = None,
+    ) -> Iterator["Entry"]:
+        """:meth:`entries`, streamed: what ``log --all``, ``status --missing`` and the CSV export
+        read, in constant memory however long the history. Stores override this to stream; the
+        default only saves its callers from caring."""
+        yield from self.entries(plan_id, target_ids=target_ids, month=month,
+                                include_withdrawn=include_withdrawn, limit=limit)
 
     @abstractmethod
     def snapshot(self, plan_id: str, as_of: date) -> list["Entry"]:

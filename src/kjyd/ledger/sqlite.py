@@ -257,6 +257,27 @@ READABLE_VERSION = 2
 """Oldest schema version read commands can use as it is (later migrations only add indexes)."""
 
 
+def _entries_query(plan_id: str, target_ids: Iterable[str] | None, month: str | None,
+                   include_withdrawn: bool, limit: int | None) -> tuple[str, list]:
+    where = ["plan_id = ?"]
+    params: list = [plan_id]
+    if target_ids is not None:
+        ids = list(target_ids)
+        where.append(f"target_id IN ({', '.join('?' * len(ids))})" if ids else "1 = 0")
+        params += ids
+    if month is not None:
+        first, last = month_bounds(month)
+        where.append("date BETWEEN ? AND ?")
+        params += [first.isoformat(), last.isoformat()]
+    if not include_withdrawn:
+        where.append("withdrawn_at IS NULL")
+    sql = f"SELECT {_COLUMNS} FROM checkins WHERE {' AND '.join(where)} ORDER BY id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return sql, params
+
+
 # --- the ledger -------------------------------------------------------------------------------
 
 
@@ -586,23 +607,27 @@ class SqliteLedger(Ledger):
         include_withdrawn: bool = True,
         limit: int | None = None,
     ) -> list[Entry]:
-        where = ["plan_id = ?"]
-        params: list = [plan_id]
-        if target_ids is not None:
-            ids = list(target_ids)
-            where.append(f"target_id IN ({', '.join('?' * len(ids))})" if ids else "1 = 0")
-            params += ids
-        if month is not None:
-            first, last = month_bounds(month)
-            where.append("date BETWEEN ? AND ?")
-            params += [first.isoformat(), last.isoformat()]
-        if not include_withdrawn:
-            where.append("withdrawn_at IS NULL")
-        sql = f"SELECT {_COLUMNS} FROM checkins WHERE {' AND '.join(where)} ORDER BY id DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(int(limit))
-        return self._select(sql, params)
+        return self._select(*_entries_query(plan_id, target_ids, month, include_withdrawn, limit))
+
+    def iter_entries(
+        self,
+        plan_id: str,
+        *,
+        target_ids: Iterable[str] | None = None,
+        month: str | None = None,
+        include_withdrawn: bool = True,
+        limit: int | None = None,
+    ) -> Iterator[Entry]:
+        """Rows fetched a batch at a time from one cursor (the plan_id/id index keeps the order)."""
+        if self._conn is None:
+            return
+        sql, params = _entries_query(plan_id, target_ids, month, include_withdrawn, limit)
+        try:
+            cursor = self._conn.execute(sql, params)
+            while batch := cursor.fetchmany(500):
+                yield from (_entry(row) for row in batch)
+        except sqlite3.Error as err:
+            raise _translate(err, self.path) from None
 
     def snapshot(self, plan_id: str, as_of: date) -> list[Entry]:
         """Each of the three picks per target is one backwards step on the (plan_id, target_id,
