@@ -7,26 +7,25 @@ these tests hold the behaviour users see: what is listed, what is said, what JSO
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
-from datetime import datetime, timezone
 
 import pytest
+
+from tests import stores
 
 from kjyd.commands.ledger_cmds import LOG_CHUNK, LOG_DEFAULT_LIMIT
 
 
 def _many(db_path, run, count: int) -> None:
-    """``count`` check-ins of 十三.1, inserted directly (the CLI would take minutes)."""
+    """``count`` check-ins of 十三.1, inserted directly (the CLI would take minutes), in either store."""
     assert run("update", "十三.1", "--value", "0", "--date", "2022-01-01").exit_code == 0
-    now = datetime.now(timezone.utc).isoformat()
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        plan_id = conn.execute("SELECT plan_id FROM checkins").fetchone()[0]
-        conn.executemany(
-            "INSERT INTO checkins (plan_id, target_id, date, value, note, who, recorded_at) "
-            "VALUES (?, '13.1', '2022-06-01', ?, ?, '某处', ?)",
-            [(plan_id, n, f"第{n}次", now) for n in range(1, count)],
-        )
+    stores.execute(
+        db_path,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+        "INSERT INTO checkins (plan_id, target_id, date, value, note, who, recorded_at) "
+        "SELECT (SELECT plan_id FROM checkins LIMIT 1), '13.1', '2022-06-01', i, '第' || i || '次', '某处', "
+        "CURRENT_TIMESTAMP FROM n",
+        (count - 1,),
+    )
 
 
 def test_log_lists_the_newest_fifty_and_says_how_to_see_more(run, db_path):

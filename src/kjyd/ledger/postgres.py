@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+from kjyd import output
 from kjyd.errors import LedgerError
 from kjyd.ledger import display_setting
 from kjyd.ledger import sqlite as sqlite_store
@@ -276,6 +277,7 @@ class PostgresLedger(sqlite_store.SqliteLedger):
         with self._transaction():
             self._conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             yield self._conn
+        output.note_change()  # committed: exit codes must now say that something was stored
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
