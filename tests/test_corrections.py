@@ -273,3 +273,34 @@ def test_the_magnitude_rule_by_kind_total_against_its_stock_level_by_size(run, t
     ok(run(*plan, "update", "H1", "--value", "4.8"))  # 480× the previous: still no question
     fails(run(*plan, "update", "H1", "--value", "-60"), "目标 5% 的 12 倍")
     assert [r[2] for r in state(db_path)] == [8800, 0.01, 4.8]
+
+
+# --- the unit parser, for any number and unit ---------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+UNITS = ["个", "家", "名", "人次", "场次", "亿元", "万元", "%", "项", "件", "平方米"]
+
+
+@given(whole=st.integers(0, 10**9), cents=st.integers(0, 99), unit=st.sampled_from(UNITS),
+       spaced=st.booleans(), short=st.booleans())
+def test_a_number_with_its_own_unit_or_short_form_reads_as_the_bare_number(whole, cents, unit, spaced, short):
+    from kjyd.values import parse_number, unit_forms
+
+    number = f"{whole}.{cents:02d}"
+    forms = unit_forms(unit)
+    written = forms[-1] if short else forms[0]
+    assert parse_number(f"{number}{' ' if spaced else ''}{written}", unit=unit) == parse_number(number)
+
+
+@given(whole=st.integers(1, 10**6), unit=st.sampled_from(UNITS), other=st.sampled_from(UNITS))
+def test_another_unit_is_refused_naming_the_right_one(whole, unit, other):
+    from kjyd.errors import UnitError
+    from kjyd.values import parse_number, unit_forms
+
+    if other in unit_forms(unit) or (other.startswith("万") and other[1:] in unit_forms(unit)):
+        return
+    with pytest.raises(UnitError) as raised:
+        parse_number(f"{whole}{other}", unit=unit)
+    assert f"应以 {unit} 计" in str(raised.value)

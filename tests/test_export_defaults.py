@@ -26,7 +26,7 @@ def work(tmp_path, monkeypatch):
 def test_early_in_a_month_the_default_is_the_last_complete_month_and_it_says_so(run, work, monkeypatch):
     monkeypatch.setenv("KJYD_TODAY", "2022-07-05")
     result = ok(run("export"))
-    assert "默认导出上月 2022-06" in result.stderr and "--month 2022-07" in result.stderr
+    assert "默认生成上月 2022-06 的推进情况表" in result.stderr and "--month 2022-07" in result.stderr
     assert "截至2022年6月30日" in title(work / "2022年科技工作要点推进情况表_2022-06.xlsx")
 
 
@@ -39,6 +39,8 @@ def test_later_in_a_month_the_month_is_reported_as_of_today(run, work, monkeypat
     assert "截至2022年7月20日" in title(work / "b.xlsx")
     refused = run("export", "--month", "2022-08")
     assert refused.exit_code == 1 and "2022-08 尚未开始" in refused.stderr
+    report = run("report", "--month", "2022-08")
+    assert report.exit_code == 1 and "不能生成该月的推进情况报告" in report.stderr
 
 
 def test_a_past_plan_is_exported_for_its_last_month_without_notices(run, work, monkeypatch):

@@ -99,7 +99,7 @@ def export_command(
     _remember(app_state.db_path, plan.id, month, as_of, path)
 
 
-def export_month(plan, month: str | None, now) -> tuple[str, "date"]:
+def export_month(plan, month: str | None, now, what: str = "推进情况表") -> tuple[str, "date"]:
     """The month to export and its as-of date; never a date after today.
 
     Without ``--month``: the month being reported (in a month's first days, the last complete
@@ -116,11 +116,11 @@ def export_month(plan, month: str | None, now) -> tuple[str, "date"]:
         if previous:
             current = f"{now.year:04d}-{now.month:02d}"
             output.notice(
-                f"今天是 {now}，本月刚开始，默认导出上月 {month} 的推进情况表；导出本月请加 --month {current}"
+                f"今天是 {now}，本月刚开始，默认生成上月 {month} 的{what}；本月的请加 --month {current}"
             )
     first, last = month_bounds(month)
     if first > now:
-        raise InputError(f"{month} 尚未开始（今天是 {now}），不能导出该月的推进情况表")
+        raise InputError(f"{month} 尚未开始（今天是 {now}），不能生成该月的{what}")
     as_of = min(last, plan.end, now)
     if as_of < min(last, plan.end):
         output.notice(f"{month} 尚未结束，数值截至今天 {as_of}")

@@ -20,7 +20,7 @@ def report_command(
     ctx: typer.Context,
     month: Optional[str] = typer.Option(
         None, "--month", metavar="年-月",
-        help="报告哪个月，如 2022-06；数值截至该月最后一天。默认：本月（限于计划期内）。",
+        help="报告哪个月，如 2022-06；数值截至该月最后一天（本月截至今天）。默认：本月，每月前10天为上月。",
     ),
     out: Optional[str] = typer.Option(
         None, "-o", "--output", metavar="文件或文件夹",
@@ -46,7 +46,7 @@ def report_command(
 
     app_state = state(ctx)
     plan = app_state.plan
-    month, _ = export_month(plan, month, today())  # never a date after today, as export
+    month, _ = export_month(plan, month, today(), "推进情况报告")  # never a date after today, as export
     tol = parse_tolerance(tolerance)
     path = destination(out, f"{safe_filename(plan.short_title)}推进情况报告_{month}.docx", force, suffix=".docx")
     with app_state.ledger(write=False) as ledger:
