@@ -70,7 +70,7 @@ def update_command(
     ctx: typer.Context,
     address: str = typer.Argument(..., metavar="目标", help="任务或目标编号，如 十三、13、十三.2、H2。",
                                  autocompletion=complete_address),
-    value: Optional[str] = typer.Option(None, "--value", metavar="数值", help="截至该日期的累计值，如 8、1200.5、1.3万、2,500。"),
+    value: Optional[str] = typer.Option(None, "--value", metavar="数值", help="截至该日期的累计值，如 8、1200.5、1.3万、2,500，可带目标的单位：80人次、25场。"),
     add: Optional[str] = typer.Option(None, "--add", metavar="增量", help="在该日期已有数值上增加，如 120。"),
     date_text: Optional[str] = typer.Option(None, "--date", metavar="年-月-日", help="数据截至日期，如 2022-06-15；默认今天。"),
     note: Optional[str] = typer.Option(None, "--note", metavar="说明", help="进展说明；只写说明也是一次填报（数值不变）。"),
