@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kjyd.draft.extract import Draft, draft_from_text
+from kjyd.draft.extract import draft_from_text
+from kjyd.draft.model import Draft
 from kjyd.draft.read import read_with_warnings
 from kjyd.draft.write import counts, render
 from kjyd.errors import NoticeError

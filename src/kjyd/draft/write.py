@@ -14,7 +14,7 @@ import json
 
 import yaml
 
-from kjyd.draft.extract import Draft, DraftTarget
+from kjyd.draft.model import Draft, DraftTarget
 from kjyd.draft.targets import Found
 
 REVIEW = "# 请核对："
