@@ -77,6 +77,7 @@ VERBS = sorted(
     key=len, reverse=True,
 )
 _FILLERS = ("力争", "争取", "确保", "努力", "支持", "推动", "全年", "年内", "今年", "并", "同时", "其中", "再")
+_TRAILING = re.compile(r"(?:的)?(?:大关|规模|水平|目标|台阶|总量)")
 _NOT_AFTER_UNIT = re.compile(
     r"(?:重点|主要|关键|核心)?(?:方面|领域|环节|层面|阶段|维度|着力点|抓手|原则|方向|板块|大类|梯次|步骤)"
     r"|年|月|日|周|天"
@@ -267,6 +268,8 @@ def _build(m: re.Match, clause: str, offset: int, original: str, list_verb: str)
     lead = _BULLET.match(clause).end()  # spaces and "——" bullets are not part of the name or quote
     pre = pre[lead:] if len(pre) >= lead else pre
 
+    if _TRAILING.fullmatch(noun):  # 突破1000亿元大关, 达到3000亿元规模: the noun is before the number
+        noun = ""
     if len(re.findall(r"[\u4e00-\u9fff]", noun)) >= 2:  # number before the noun: 新建5个共性技术研发平台
         at, verb = _last_verb(pre)
         if at >= 0:
