@@ -102,9 +102,10 @@ def large_database(path: Path, plan: Plan, checkins: int, *, seed: int = 2022) -
     return len(rows)
 
 
-def main(folder: str, checkins: str, realistic: str = "2000") -> None:
+def main(folder: str, checkins: str, realistic: str = "2000", million: str = "0") -> None:
     """empty.db, large.db (``checkins``) and realistic.db (``realistic`` check-ins: the written
-    outputs are measured at an office year's scale, not at the stress test's)."""
+    outputs are measured at an office year's scale, not at the stress test's); with ``million``
+    also million.db (``log --limit 20`` must cost the same on it as on the empty file)."""
     from kjyd.paths import bundled_plan
     from kjyd.plan_loader import load_plan
 
@@ -112,6 +113,8 @@ def main(folder: str, checkins: str, realistic: str = "2000") -> None:
     empty_database(Path(folder) / "empty.db")
     total = large_database(Path(folder) / "large.db", plan, int(checkins))
     large_database(Path(folder) / "realistic.db", plan, int(realistic))
+    if int(million):
+        large_database(Path(folder) / "million.db", plan, int(million))
     json.dump({"plan_id": plan.id, "end": plan.end.isoformat(), "total": total}, sys.stdout)
 
 

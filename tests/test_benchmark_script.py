@@ -26,12 +26,17 @@ ROWS = (
     "kjyd export --month 2022-12 --brief（2,000 条）",
     "kjyd changes --month 2022-12（2,000 条）",
     "kjyd draft 2022年通知（.txt）",
+    "kjyd log（默认 50 条）（2,000 条）",
+    "kjyd log --json --all（2,000 条）",
+    "kjyd status --missing（2,000 条）",
+    "kjyd export --format csv（2,000 条）",
+    "kjyd log --limit 20（3,000 条）",
 )
 
 
 def test_smoke_run_prints_the_table_with_every_command():
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--runs", "1", "--checkins", "2000"],
+        [sys.executable, str(SCRIPT), "--runs", "1", "--checkins", "2000", "--million", "3000"],
         capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr

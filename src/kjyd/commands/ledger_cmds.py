@@ -395,7 +395,7 @@ def _print_json(plan: "Plan", entries: Iterable["Entry"]) -> int:
     return count
 
 
-LOG_CHUNK = 500
+LOG_CHUNK = 200
 """Rows laid out and printed together by ``log --all`` (memory stays flat, however long the log)."""
 
 
