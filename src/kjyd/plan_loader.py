@@ -23,7 +23,7 @@ from kjyd.errors import PlanFileError
 from kjyd.plan import Headline, Plan, Section, Target, Task
 
 CACHE_ENV = "KJYD_CACHE_DIR"
-_BUILDERS = ("plan.py", "plan_schema.py", "plan_loader.py", "values.py", "numerals.py")
+_BUILDERS = ("plan.py", "plan_schema.py", "plan_yaml.py", "plan_loader.py", "values.py", "numerals.py")
 """Modules whose source decides what a plan file becomes (values.py reads ``value: 1.3万``)."""
 
 

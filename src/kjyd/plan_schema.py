@@ -26,6 +26,7 @@ from pydantic import (
 from kjyd.errors import PlanFileError
 from kjyd.numerals import MAX
 from kjyd.plan import IMPLICIT_NAME, IMPLICIT_UNIT, Headline, Plan, Section, Target, Task
+from kjyd.plan_yaml import MISSING_DASH, cut_at_comment, quote_difference, syntax_problem
 from kjyd.values import quoted
 
 Comparator = Literal["at_least", "more_than", "about", "reach", "at_most"]
@@ -310,9 +311,15 @@ def _duplicate_keys(root: yaml.Node, path: str) -> list[str]:
         stack.append((node, True))
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
+            first = node.value[0][0].value if node.value else None
             for key, value in node.value:
-                if key.value in seen:
-                    m = key.start_mark
+                m = key.start_mark
+                if key.value == first and key.value in seen:
+                    # the item's first field again: a new list item whose "- " is missing; one
+                    # problem for the item, not one per field it repeats
+                    problems.append(f"{path}:{m.line + 1}:{m.column + 1}: {MISSING_DASH.format(key=key.value)}")
+                    seen = {key.value}
+                elif key.value in seen:
                     problems.append(f"{path}:{m.line + 1}:{m.column + 1}: 字段 {key.value} 重复出现")
                 seen.add(key.value)
                 stack.append((value, False))
@@ -454,12 +461,16 @@ def _cross_checks(spec: PlanSpec) -> list[tuple[Loc, str]]:
             problems += _target_checks(target, ("tasks", i, "targets", j), spec.period)
             if target.quote not in task.text:
                 problems.append(
-                    (("tasks", i, "targets", j, "quote"), f'引文 "{target.quote}" 不在该任务正文中')
+                    (("tasks", i, "targets", j, "quote"),
+                     f'引文 "{target.quote}" 不在该任务正文中：{quote_difference(target.quote, task.text)}')
                 )
 
     for i, headline in enumerate(spec.headlines):
         if headline.quote not in spec.goals_text:
-            problems.append((("headlines", i, "quote"), f'引文 "{headline.quote}" 不在 goals_text 中'))
+            problems.append((
+                ("headlines", i, "quote"),
+                f'引文 "{headline.quote}" 不在 goals_text 中：{quote_difference(headline.quote, spec.goals_text)}',
+            ))
         own = {
             "value": headline.value, "unit": headline.unit, "comparator": headline.comparator,
             "kind": headline.kind, "baseline": headline.baseline,
@@ -597,13 +608,11 @@ def parse_plan(text: str, path: str, source: Path | None = None) -> Plan:
         root = loader.get_single_node()
         if root is None:
             raise PlanFileError([f"{path}:1:1: 计划文件是空的"])
-        problems = _duplicate_keys(root, path)
+        problems = _duplicate_keys(root, path) + cut_at_comment(root, text, path)
         _alias_budget(root, path)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}:1:1"
-        raise PlanFileError([f"{where}: YAML 语法错误：{err.problem or err}"]) from None
+        raise PlanFileError([syntax_problem(err, text, path)]) from None
     except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. NUL
         line = text.count("\n", 0, err.position) + 1
         column = err.position - text.rfind("\n", 0, err.position)
