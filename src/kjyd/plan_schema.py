@@ -647,3 +647,14 @@ def _describe_loc(loc: Loc) -> str:
     for step in loc:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
     return out + "："
+
+
+def json_schema() -> str:
+    """The plan format as JSON Schema, from the models above (their Chinese descriptions), so the
+    editor's completion and checks can never disagree with ``kjyd check``."""
+    import json
+
+    schema = PlanSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "kjyd 计划文件"
+    return json.dumps(schema, ensure_ascii=False, indent=2)

@@ -56,18 +56,32 @@ def plan_command(
 def check_command(
     ctx: typer.Context,
     file: Optional[Path] = typer.Argument(None, metavar="[文件]", help="要检查的计划文件，默认为当前计划。"),
+    source: Optional[Path] = typer.Option(
+        None, "--source", metavar="通知.txt",
+        help="同时核对通知原文：每项任务正文、引文和主要目标段落都须在原文中（忽略空白和全角/半角差别）。",
+    ),
 ) -> None:
     """检查计划文件：通过则显示概要，否则逐条列出问题（文件:行:列）。
 
-    示例：kjyd check data/plan2023.yaml
+    加 --source 通知.txt 则逐项核对计划文件中的文字与通知原文是否一致，列出不一致之处及其在两个文件中的位置。
+
+    示例：kjyd check data/plan2023.yaml ｜ kjyd check data/plan2023.yaml --source 通知.txt
     """
-    from kjyd.plan_loader import load_plan
+    from kjyd.errors import PlanFileError
+    from kjyd.plan_loader import load_plan, read_plan_bytes
 
     path = file or state(ctx).plan_path
     plan = load_plan(path, use_cache=False)  # checking means validating, every time
+    if source is not None:
+        from kjyd.plan_source import read_source, source_differences
+
+        text = read_plan_bytes(path).decode("utf-8-sig")
+        differences = source_differences(text, str(path), read_source(source), str(source))
+        if differences:
+            raise PlanFileError([*differences, f"共 {len(differences)} 处与通知原文 {source} 不一致"])
     quantitative = sum(1 for t in plan.targets if not t.implicit and t.task is not None)
     output.say(
-        f"检查通过：{path}\n"
+        f"检查通过：{path}" + (f"（文字均与通知原文 {source} 一致）" if source else "") + "\n"
         f"{plan.heading}，计划期 {plan.start} 至 {plan.end}；"
         + (f"{len(plan.sections)}个部分、" if plan.sections else "")
         + f"{len(plan.tasks)}项任务、{quantitative}个量化目标、{len(plan.headlines)}项主要目标。"
@@ -130,3 +144,16 @@ def remap(ctx: typer.Context, ids: list[str], *, undo: bool, by: str | None) -> 
             f"已将 {old}{describe(recorded[old])} 的 {counts[old]} 条填报记录转到 {new}{describe(meanings[new])}"
         )
     output.say("（已记录；撤销请运行 kjyd plan remap --undo）")
+
+
+@command("schema")
+def schema_command() -> None:
+    """输出计划文件格式的 JSON Schema（字段说明为中文），供编辑器自动补全和检查字段名。
+
+    在计划文件第一行写 # yaml-language-server: $schema=plan.schema.json 即可在 VS Code（YAML 插件）中使用。
+
+    示例：kjyd schema > plan.schema.json
+    """
+    from kjyd.plan_schema import json_schema
+
+    output.say(json_schema())
