@@ -74,3 +74,25 @@ def test_a_file_name_without_an_extension_gets_one(run, work, monkeypatch, args,
     assert (work / written).is_file()
     assert str(work / written) in result.stdout or written in result.stdout
     assert len(list((work / "报送").iterdir())) == 1
+
+
+def test_report_to_a_file_type_it_cannot_write_is_refused_not_renamed(run, work, monkeypatch):
+    monkeypatch.setenv("KJYD_TODAY", "2022-07-20")
+    for args in (["report", "-o", "r.pdf"], ["export", "-o", "表.xls"], ["export", "-o", "表.docx"]):
+        refused = run(*args)
+        assert refused.exit_code == 1 and "应以" in refused.stderr, args
+    assert list(work.iterdir()) == []
+    ok(run("export", "-o", "第2022.06期"))  # a dot inside a name is not a file type
+    assert (work / "第2022.06期.xlsx").is_file()
+
+
+def test_changes_and_template_default_to_the_month_being_reported_like_export(run, work, monkeypatch):
+    monkeypatch.setenv("KJYD_TODAY", "2022-07-05")
+    ok(run("update", "十三.5", "--value", "800", "--date", "2022-06-20"))
+    changes = ok(run("changes", "--json"))
+    assert '"2022-06"' in changes.stdout and "默认" in changes.stderr and "2022-06" in changes.stderr
+    template = ok(run("template", "-o", "填报表/"))
+    assert "上月 2022-06" in template.stderr
+    assert all("2022-06" in p.name for p in (work / "填报表").iterdir())
+    monkeypatch.setenv("KJYD_TODAY", "2022-07-20")
+    assert '"2022-07"' in ok(run("changes", "--json")).stdout

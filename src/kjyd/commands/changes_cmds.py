@@ -67,7 +67,7 @@ def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float,
 def changes_command(
     ctx: typer.Context,
     month: Optional[str] = typer.Option(
-        None, "--month", metavar="年-月", help="哪个月与上月末比较，如 2022-07。默认：本月（限于计划期内）。"
+        None, "--month", metavar="年-月", help="哪个月与上月末比较，如 2022-07。默认：正在报送的月份（每月前10天为上月）。"
     ),
     since: Optional[str] = typer.Option(
         None, "--since", metavar="年-月-日", help="改为与该日比较（如 2022-06-15），直到今天（或计划期末日）。"
@@ -82,7 +82,7 @@ def changes_command(
     示例：kjyd changes --month 2022-07 ｜ kjyd changes --since 2022-07-15 --json
     """
     from kjyd.clock import today
-    from kjyd.divisions import default_month, month_in_plan
+    from kjyd.commands.export_cmds import export_month
     from kjyd.values import parse_date, parse_tolerance
 
     app_state = state(ctx)
@@ -92,7 +92,7 @@ def changes_command(
         raise InputError("--month 与 --since 只能用一个：按月比较用 --month，从某日起比较用 --since")
     with app_state.ledger(write=False) as ledger:
         if since is None:
-            chosen = month_in_plan(plan, month) if month else default_month(plan, today())
+            chosen, _ = export_month(plan, month, today(), "变化对比")  # the month being reported
             since, until = month_window(plan, chosen)
             if until <= since:
                 raise InputError(f"{chosen} 尚未开始（今天是 {today()}），没有可比较的变化")

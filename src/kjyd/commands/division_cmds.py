@@ -25,10 +25,17 @@ if TYPE_CHECKING:
 
 
 def _resolve_month(plan: "Plan", month: Optional[str]) -> str:
+    """--month, or the month being reported: in a month's first days the office still collects
+    the month before (the same rule as export and ``status --missing``), and says so."""
     from kjyd.clock import today
-    from kjyd.divisions import default_month, month_in_plan
+    from kjyd.divisions import month_in_plan, reporting_month
 
-    return month_in_plan(plan, month) if month else default_month(plan, today())
+    if month:
+        return month_in_plan(plan, month)
+    chosen, previous = reporting_month(plan, today())
+    if previous:
+        output.notice(f"今天是 {today()}，本月刚开始，默认用上月 {chosen}；本月的请加 --month")
+    return chosen
 
 
 def _value_entries(ledger, plan_id: str, as_of: "date") -> dict[str, "Entry"]:
@@ -46,7 +53,7 @@ def _value_entries(ledger, plan_id: str, as_of: "date") -> dict[str, "Entry"]:
 def template_command(
     ctx: typer.Context,
     month: Optional[str] = typer.Option(
-        None, "--month", metavar="年-月", help="填报月份，默认为本月（限计划期内）。"
+        None, "--month", metavar="年-月", help="填报月份，如 2022-07。默认：正在报送的月份（每月前10天为上月）。"
     ),
     folder: Path = typer.Option(
         Path("."), "-o", "--output", metavar="文件夹", show_default=False,

@@ -185,6 +185,12 @@ KNOWN_SUFFIXES = (".xlsx", ".csv", ".docx")
 """Suffixes kjyd writes: a file name with one of them is meant as that kind of file."""
 
 
+def _looks_like_extension(suffix: str) -> bool:
+    """``.pdf``, ``.xls``, ``.doc``: a file type the user asked for and kjyd cannot write (refuse
+    rather than write ``r.pdf.docx``); ``.06`` in ``第2022.06期`` is part of a name, not a type."""
+    return 3 <= len(suffix) <= 6 and suffix[1:].isascii() and suffix[1:].isalpha()
+
+
 def destination(out: str | None, name: str, force: bool, *, suffix: str) -> Path:
     """The file to write: -o FILE, or the default ``name`` inside -o FOLDER / the current folder.
 
@@ -203,7 +209,7 @@ def destination(out: str | None, name: str, force: bool, *, suffix: str) -> Path
     else:
         path = Path(out)
         if path.suffix.lower() != suffix:
-            if path.suffix.lower() in KNOWN_SUFFIXES:
+            if path.suffix.lower() in KNOWN_SUFFIXES or _looks_like_extension(path.suffix):
                 raise InputError(f"文件名 {path.name} 应以 {suffix} 结尾")
             path = path.with_name(f"{path.name}{suffix}")
     if not path.parent.is_dir():
