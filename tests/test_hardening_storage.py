@@ -112,6 +112,7 @@ def test_an_older_database_is_upgraded_and_then_indexed_for_log(run, db_path):
         conn.execute("DROP INDEX checkins_by_plan")
         conn.execute("DROP TABLE target_meanings")
         conn.execute("DROP TABLE remaps")
+        conn.execute("ALTER TABLE checkins DROP COLUMN contact")
         conn.execute("DELETE FROM schema_migrations WHERE version > 3")
     assert run("log").exit_code == 0
     with closing(sqlite3.connect(db_path)) as conn:

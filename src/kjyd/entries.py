@@ -40,6 +40,8 @@ class Entry:
     """下一步计划 reported with the check-in (division reports)."""
     source: str = ""
     """Where the check-in came from when not typed: e.g. the collected workbook's name and hash."""
+    contact: str = ""
+    """填报人、联系电话、处室负责人 as written in a collected workbook (empty when typed)."""
 
     @property
     def withdrawn(self) -> bool:

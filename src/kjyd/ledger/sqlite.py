@@ -127,12 +127,18 @@ def _m5_target_meanings(conn: sqlite3.Connection) -> None:
         conn.execute(statement.format(identity="INTEGER PRIMARY KEY AUTOINCREMENT"))
 
 
+def _m6_report_contact(conn: sqlite3.Connection) -> None:
+    """Who filled a division's workbook, their phone and the division head (填报人/联系电话/处室负责人)."""
+    conn.execute("ALTER TABLE checkins ADD COLUMN contact TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("checkins", _m1_checkins),
     ("division_reports", _m2_division_reports),
     ("exports", _m3_exports),
     ("plan_order_index", _m4_plan_order_index),
     ("target_meanings", _m5_target_meanings),
+    ("report_contact", _m6_report_contact),
 ]
 """Applied in order; version N is ``MIGRATIONS[N - 1]``. Only ever append to this list."""
 
@@ -140,9 +146,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
     "id, plan_id, target_id, date, value, note, who, recorded_at, withdrawn_at, "
-    "problems, next_steps, source"
+    "problems, next_steps, source, contact"
 )
-_RECORD_FIELDS = ("plan_id", "target_id", "date", "value", "note", "who", "problems", "next_steps", "source")
+_RECORD_FIELDS = (
+    "plan_id", "target_id", "date", "value", "note", "who", "problems", "next_steps", "source", "contact",
+)
 
 
 
@@ -181,7 +189,8 @@ def _moment(value: str | datetime) -> datetime:
 
 def _entry(row: tuple) -> Entry:
     """A stored row as an :class:`Entry`; a row another tool wrote wrongly is a located error."""
-    (id_, plan_id, target_id, day, value, note, who, recorded, withdrawn, problems, next_steps, source) = row
+    (id_, plan_id, target_id, day, value, note, who, recorded, withdrawn, problems, next_steps, source,
+     contact) = row
     field, raw = "日期", day
     try:
         parsed_day = _day(day)
@@ -210,6 +219,7 @@ def _entry(row: tuple) -> Entry:
         problems=problems or "",
         next_steps=next_steps or "",
         source=source or "",
+        contact=contact or "",
     )
 
 
@@ -459,6 +469,7 @@ class SqliteLedger(Ledger):
             "problems": fields.get("problems", "") or "",
             "next_steps": fields.get("next_steps", "") or "",
             "source": fields.get("source", "") or "",
+            "contact": fields.get("contact", "") or "",
         }
         recorded = _now()
         row = conn.execute(
