@@ -65,3 +65,53 @@ def test_value_check_agrees_with_collect(workbook, plan, tmp_path):
         except InputError:
             collect_says = False
         assert sheet_says == collect_says, (target_id, text)
+
+
+def test_contact_fields_are_asked_collected_and_shown_in_the_export(run, workbook, tmp_path, db_path, monkeypatch):
+    from kjyd.render.template_xlsx import CONTACT_FIELDS
+    from tests import stores
+
+    monkeypatch.setenv("KJYD_TODAY", "2022-08-05")
+    wb = load_workbook(workbook)
+    ws = wb["填报表"]
+    last = max(r for r in range(4, ws.max_row + 1) if ws[f"K{r}"].value)
+    labels = [ws[f"A{r}"].value for r in range(last + 2, last + 5)]
+    assert labels == list(CONTACT_FIELDS)
+    for r in range(last + 2, last + 5):
+        assert ws[f"B{r}"].protection.locked is False and ws[f"A{r}"].protection.locked is not False
+    assert "填报人、联系电话和处室负责人" in ws["A2"].value
+    ws[f"G{_row(ws, '13.5')}"] = "1,200"
+    ws[f"B{last + 2}"] = "张三"
+    ws[f"B{last + 3}"] = "029-88886666"
+    ws[f"B{last + 4}"] = "李四"
+    filled = tmp_path / "交回.xlsx"
+    wb.save(filled)
+
+    result = run("collect", str(filled))
+    assert result.exit_code == 0, result.output
+    contact = "填报人 张三；联系电话 029-88886666；处室负责人 李四"
+    assert stores.query(db_path, "SELECT who, contact FROM checkins") == [("未分配", contact)]
+    out = tmp_path / "七月.xlsx"
+    assert run("export", "--month", "2022-07", "-o", str(out)).exit_code == 0
+    record = load_workbook(out)["填报记录"]
+    shown = [c.value for row in record.iter_rows() for c in row if isinstance(c.value, str)]
+    assert f"未分配\n{contact}" in shown
+
+
+def test_a_workbook_from_before_the_contact_fields_is_still_collected(run, workbook, tmp_path, db_path):
+    """A template sent out by an earlier kjyd (no contact rows, no 'contact' key) reads as before."""
+    from tests import stores
+
+    wb = load_workbook(workbook)
+    ws, meta = wb["填报表"], wb["_kjyd"]
+    last = max(r for r in range(4, ws.max_row + 1) if ws[f"K{r}"].value)
+    for r in range(last + 2, last + 5):
+        ws[f"A{r}"] = None
+    key_row = next(r for r in range(2, meta.max_row + 1) if meta[f"A{r}"].value == "contact")
+    meta[f"A{key_row}"] = meta[f"B{key_row}"] = None
+    ws[f"G{_row(ws, '13.5')}"] = 1200
+    old = tmp_path / "旧表.xlsx"
+    wb.save(old)
+    result = run("collect", str(old), "--date", "2022-07-31")
+    assert result.exit_code == 0, result.output
+    assert stores.query(db_path, "SELECT value, contact FROM checkins") == [(1200, "")]

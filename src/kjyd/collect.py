@@ -53,6 +53,8 @@ class Collected:
     division: str = ""
     rows: list[FilledRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    contact: str = ""
+    """填报人 张三；联系电话 …；处室负责人 … as filled under the table (empty when not filled)."""
 
     @property
     def name(self) -> str:
@@ -69,6 +71,8 @@ class Collected:
                 [r.target.id, r.value, r.note, r.problems, r.next_steps] for r in self.rows
             ),
         }
+        if self.contact:  # absent when empty, so files collected before keep their fingerprint
+            content["contact"] = self.contact
         text = json.dumps(content, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
 
@@ -324,12 +328,31 @@ def _read_rows(workbook: _Book, path: Path, plan: Plan, result: Collected) -> No
     assigned = {t.id for t in division_targets(plan, result.division)}
     # the rows the template wrote (never more than the plan has targets, whatever the file lists)
     last_row = layout.FIRST_ROW - 1 + min(len(expected), len(plan.targets))
+    asks_contact = any(_text(meta.cell(r, 1).value) == "contact" for r in range(2, meta.max_row + 1))
+    contact_rows = layout.contact_rows(last_row - layout.FIRST_ROW + 1) if asks_contact else range(0)
     stray: list[str] = []  # content outside the template's area, listed after the rows' problems
-    sheet = workbook.area(layout.SHEET, last_row, where, stray)
+    sheet = workbook.area(layout.SHEET, contact_rows[-1] if contact_rows else last_row, where, stray)
     try:
         _check_rows(workbook, sheet, plan, result, expected, assigned, last_row)
+        if contact_rows and not result.problems:
+            _read_contact(sheet, contact_rows, where, result)
     finally:
         result.problems += stray
+
+
+def _read_contact(sheet, rows: range, where: str, result: "Collected") -> None:
+    """填报人 / 联系电话 / 处室负责人 under the table, as one line kept with each check-in."""
+    parts = []
+    for label, r in zip(layout.CONTACT_FIELDS, rows):
+        if _text(sheet[f"A{r}"].value) != label:
+            result.problems.append(f"{where}!A{r}: 应为 “{label}”（表格下方的栏目被移动或改动过？请用原表填写）")
+            return
+        answer = _text(sheet[f"B{r}"].value)
+        for err in _length_problem(answer):
+            result.problems.append(f"{where}!B{r}: {err}")
+        if answer:
+            parts.append(f"{label} {answer}")
+    result.contact = "；".join(parts)
 
 
 def _check_rows(workbook: _Book, sheet, plan: Plan, result: Collected, expected: set[str],
@@ -459,6 +482,7 @@ def ledger_rows(collected: Collected, day: date) -> list[dict]:
             "problems": row.problems,
             "next_steps": row.next_steps,
             "source": collected.source,
+            "contact": collected.contact,
         }
         for row in collected.rows
     ]

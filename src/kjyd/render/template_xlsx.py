@@ -28,7 +28,7 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
 
 # (header, width). Columns A–F are given, G–J are filled in, K is the hidden target id.
 COLUMNS = (
-    ("编号", 9),
+    ("编号", 11),  # wide enough for the label 处室负责人 under the table
     ("任务", 28),
     ("目标", 36),
     ("单位", 7),
@@ -49,14 +49,26 @@ ID_COLUMN = "K"
 LAST_COLUMN = "J"
 """The last visible column (title and note rows are merged up to here)."""
 
-META_KEYS = ("format", "plan_id", "month", "division", "targets")
-"""Rows of the hidden sheet, column A = key, column B = value, from row 2."""
+META_KEYS = ("format", "plan_id", "month", "division", "targets", "contact")
+"""Rows of the hidden sheet, column A = key, column B = value, from row 2. ``contact`` (the labels
+of :data:`CONTACT_FIELDS`) is absent in workbooks made before those fields existed."""
+
+CONTACT_FIELDS = ("填报人", "联系电话", "处室负责人")
+"""Asked under the table, one per row (label in A, answer in B), one blank row after the last
+target row (:func:`contact_rows`); collect keeps them with the file's check-ins."""
+
+
+def contact_rows(target_rows: int) -> range:
+    """The rows of :data:`CONTACT_FIELDS` in a workbook with ``target_rows`` target rows."""
+    first = FIRST_ROW + target_rows + 1
+    return range(first, first + len(CONTACT_FIELDS))
 
 NOTE = (
     "填写说明：只填黄色列（{value}、本月进展、存在问题、下一步计划）。"
     "数值列：累计完成类填截至本月底的本期累计数，总数类填本月底的当前总数，比率、增长率等填最新值"
     "（“目标”列已注明）；单位见“单位”列，只填数字（可写 1200、1,200 或 1.3万）；"
     "增长率类目标可填负数；定性任务按工作进度填 0–100。本月没有进展的行整行留空。"
+    "表格下方请填写填报人、联系电话和处室负责人。"
     "其他单元格已保护（无密码）；请勿增删行、列或工作表，勿改工作表名称。"
 )
 
@@ -203,6 +215,17 @@ def write_template(
         # One rule per row: a custom formula refers to its own cell, and it names the row's unit.
         ws.add_data_validation(_validation(DataValidation, f"{VALUE_COLUMN}{r}", _bounds(target), target))
 
+    for label, r in zip(CONTACT_FIELDS, contact_rows(len(rows))):
+        label_cell = text(ws[f"A{r}"], label)
+        label_cell.font = Font(bold=True)
+        label_cell.fill = PatternFill("solid", fgColor=GIVEN_COLOUR)
+        label_cell.border = border
+        answer = ws[f"B{r}"]
+        answer.fill = fill
+        answer.border = border
+        answer.protection = Protection(locked=False)
+        answer.number_format = "@"  # a phone number stays text: 029-88886666, 0 kept
+
     # Locked by default; True below means "forbidden while protected". Resizing stays allowed.
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -222,6 +245,7 @@ def write_template(
         "month": month,
         "division": division,
         "targets": ",".join(row.target.id for row in rows),
+        "contact": ",".join(CONTACT_FIELDS),
     }
     for offset, key in enumerate(META_KEYS, 2):
         text(meta.cell(offset, 1), key)

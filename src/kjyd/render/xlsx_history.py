@@ -88,7 +88,7 @@ RECORD_HEADERS = (
     "记录号", "日期", "任务", "目标", "数值", "单位", "说明", "存在问题", "下一步计划", "填报人", "录入时间",
     "状态",
 )
-RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 34, 20, 20, 9, 18, 8]  # 录入时间 18: "2022-06-15 09:30" fits in LibreOffice too
+RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 34, 20, 20, 14, 18, 8]  # 录入时间 18: "2022-06-15 09:30" fits in LibreOffice too
 
 
 def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry]) -> None:
@@ -148,7 +148,8 @@ def _record_row(ws: Worksheet, looks: _RecordLooks, row: int, report: Report, en
     cells = [st.put_text(ws, row, column, value, look[column]) for column, value in texts.items()]
     st.put(ws, row, 5, entry.value, looks.of(5, st.number_format("", entry.value)))
     st.put(ws, row, 6, target.unit if target else "", look[6])
-    st.put_text(ws, row, 10, entry.who, look[10])
+    who = f"{entry.who}\n{entry.contact}" if entry.contact else entry.who  # 填报人 张三；联系电话 …
+    cells.append(st.put_text(ws, row, 10, who, look[10]))
     st.put(ws, row, 11, _local(entry.recorded_at), look[11])
     st.put(ws, row, 12, looks.state, look[12])
     needed = [st.lines_needed(cell.value, RECORD_WIDTHS[cell.column - 1]) for cell in cells]
