@@ -166,7 +166,8 @@ def test_template_rows_are_the_divisions_targets(run, division_plan_file, tmp_pa
     assert result.exit_code == 0, result.output
     wb = load_workbook(tmp_path / "2022年科技工作要点_2022-07_填报表_成果转化处.xlsx")
     ws = wb["填报表"]
-    labels = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
+    # target rows only (填报人/联系电话/处室负责人 follow the table, with no target id in K)
+    labels = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1) if ws.cell(r, 11).value]
     assert labels[:5] == ["十三.1", "十三.2", "十三.3", "十三.4", "十三.5"]
     assert labels[5:] == [f"十四.{i}" for i in range(1, len(labels) - 4)]
     row = labels.index("十三.1") + 4
