@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from kjyd.help_text import NO_LINE_START, cells, join_lines, wrap
 
@@ -140,6 +140,7 @@ def test_docstring_lines_join_without_a_space_inside_chinese():
 
 
 @given(st.text(alphabet="科技工作要点，。、（）abc-0123 ", max_size=120), st.integers(8, 80))
+@example("0、、0、、、", 8)  # the orphan fix once carried punctuation past the width
 def test_wrap_never_loses_text_or_overflows(text, width):
     lines = wrap(text, width)
     assert all(cells(line) <= width for line in lines)

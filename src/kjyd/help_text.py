@@ -117,11 +117,14 @@ def _fix_orphan(lines: list[list[str]], width: int) -> None:
         content = [t for t in last if t != " " and t not in NO_LINE_START and t not in NO_LINE_END]
         return len(content) == 1 and len(content[0]) == 1
 
-    while lonely() and len(before) > 2:
+    def room() -> bool:  # moving the token would keep the last line within the width
+        return sum(cells(t) for t in last) + cells(before[-1]) <= width
+
+    while lonely() and len(before) > 2 and room():
         token = before.pop()
         if token != " ":
             last.insert(0, token)
-    while last and last[0] in NO_LINE_START and len(before) > 2:
+    while last and last[0] in NO_LINE_START and len(before) > 2 and room():
         last.insert(0, before.pop())
 
 
