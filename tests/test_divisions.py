@@ -205,8 +205,8 @@ def test_template_rows_show_the_whole_given_text(run, tmp_path, monkeypatch):
     """Neither Excel nor LibreOffice grows a row on opening: wrapped text needs a row height."""
     from openpyxl import load_workbook
 
-    from kjyd.render.template_xlsx import COLUMNS, HEADER_ROW
-    from kjyd.render.xlsx_style import LINE_POINTS, lines_needed
+    from kjyd.render.xlsx.template import COLUMNS, HEADER_ROW
+    from kjyd.render.xlsx.style import LINE_POINTS, lines_needed
 
     monkeypatch.setenv("KJYD_TODAY", "2022-08-05")
     assert run("template", "--month", "2022-07", "-o", str(tmp_path)).exit_code == 0

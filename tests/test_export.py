@@ -211,7 +211,7 @@ def test_formula_looking_note_is_kept_literally(run, seeded, tmp_path):
 @settings(max_examples=40, deadline=None)
 @given(hs.text(hs.characters(blacklist_categories=("Cs", "Cc")) | hs.just("\n"), min_size=1))
 def test_any_typed_text_survives_the_workbook(value):
-    from kjyd.render.xlsx_style import text
+    from kjyd.render.xlsx.style import text
 
     wb = openpyxl.Workbook()
     text(wb.active["A1"], value)
@@ -221,7 +221,7 @@ def test_any_typed_text_survives_the_workbook(value):
 
 
 def test_text_beyond_excel_cell_limit_is_cut_with_a_marker_not_left_to_break_the_file():
-    from kjyd.render.xlsx_style import CELL_LIMIT, text
+    from kjyd.render.xlsx.style import CELL_LIMIT, text
 
     wb = openpyxl.Workbook()
     text(wb.active["A1"], "进展" * CELL_LIMIT)
@@ -335,7 +335,7 @@ def test_bad_input_one_chinese_line_and_no_file(run, tmp_path, args, words):
 
 
 def test_crash_while_writing_leaves_no_half_file(run, seeded, tmp_path, monkeypatch):
-    import kjyd.render.xlsx as renderer
+    import kjyd.render.xlsx.workbook as renderer
 
     def broken(stream, *args):
         stream.write(b"PK half a workbook")
@@ -379,7 +379,7 @@ def test_help_is_chinese_with_example(run):
 
 def test_renderer_accepts_hand_built_month(plan):
     """The report as of a month end and no entries: the renderer needs nothing but the rows."""
-    from kjyd.render.xlsx import write_workbook
+    from kjyd.render.xlsx.workbook import write_workbook
     from kjyd.report import build_report
 
     report = build_report(plan, [], date(2022, 1, 31))
@@ -449,7 +449,7 @@ def test_figure_columns_are_wide_enough_that_excel_shows_no_hashes(run, tmp_path
 
 
 def test_trend_months_name_the_year_when_the_period_crosses_new_year():
-    from kjyd.render.xlsx_history import month_headers
+    from kjyd.render.xlsx.history import month_headers
 
     assert month_headers(["2022-01", "2022-02"]) == ["1月", "2月"]
     months = ["2023-11", "2023-12", "2024-01", "2024-02"]

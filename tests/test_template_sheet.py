@@ -68,7 +68,7 @@ def test_value_check_agrees_with_collect(workbook, plan, tmp_path):
 
 
 def test_contact_fields_are_asked_collected_and_shown_in_the_export(run, workbook, tmp_path, db_path, monkeypatch):
-    from kjyd.render.template_xlsx import CONTACT_FIELDS
+    from kjyd.render.xlsx.template import CONTACT_FIELDS
     from tests import stores
 
     monkeypatch.setenv("KJYD_TODAY", "2022-08-05")

@@ -76,7 +76,7 @@ def sort_batch(files: list["Collected"]) -> Batch:
 def magnitude_problems(collected: "Collected", before: dict[str, "Entry"]) -> list[str]:
     """The magnitude rule for each filled figure, located as ``文件名!填报表!G7``."""
     from kjyd.magnitude import implausible
-    from kjyd.render import template_xlsx as layout
+    from kjyd.render.xlsx import template as layout
 
     problems = []
     for row in collected.rows:

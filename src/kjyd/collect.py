@@ -6,7 +6,7 @@ row already parsed, or every problem found, each located as ``文件名!Sheet!C7
 touches the ledger; the command records a file's rows with a single ``record_many`` (all or
 nothing) only when the file has no problem at all.
 
-Identity comes only from the machine-written cells of :mod:`kjyd.render.template_xlsx` (hidden
+Identity comes only from the machine-written cells of :mod:`kjyd.render.xlsx.template` (hidden
 sheet and hidden id column). Re-collection is recognised by a digest of the *filled content*
 (not of the file bytes, which change whenever Excel re-saves), kept as the check-ins' ``source``.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kjyd.errors import AddressNotFound, InputError
 from kjyd.plan import Plan, Target
-from kjyd.render import template_xlsx as layout
+from kjyd.render.xlsx import template as layout
 from kjyd.values import quoted
 
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"

@@ -1,7 +1,7 @@
 """``kjyd template`` and ``kjyd collect``: fill-in workbooks out to divisions, filled ones back in.
 
 Thin on purpose: grouping lives in :mod:`kjyd.divisions`, the workbook layout in
-:mod:`kjyd.render.template_xlsx`, reading and checking filled workbooks in :mod:`kjyd.collect`.
+:mod:`kjyd.render.xlsx.template`, reading and checking filled workbooks in :mod:`kjyd.collect`.
 :func:`show_missing` is the body of ``kjyd status --missing`` (the reminder list), kept here so
 the status command only has to call it.
 """
@@ -74,7 +74,7 @@ def template_command(
     from kjyd.commands.export_cmds import reason, write_atomically
     from kjyd.divisions import division_targets, template_divisions
     from kjyd.ledger import month_bounds
-    from kjyd.render.template_xlsx import TemplateRow, file_name, write_template
+    from kjyd.render.xlsx.template import TemplateRow, file_name, write_template
 
     app_state = state(ctx)
     plan = app_state.plan

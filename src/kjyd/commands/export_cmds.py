@@ -84,11 +84,11 @@ def export_command(
         trend = ledger.month_end_values(plan.id, months) if fmt == "xlsx" and not brief else {}
 
     if brief:
-        from kjyd.render.xlsx_brief import write_brief
+        from kjyd.render.xlsx.brief import write_brief
 
         write_atomically(path, lambda f: write_brief(f, changes))
     elif fmt == "xlsx":
-        from kjyd.render.xlsx import write_workbook
+        from kjyd.render.xlsx.workbook import write_workbook
 
         write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend, changes))
     else:

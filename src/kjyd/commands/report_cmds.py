@@ -2,7 +2,7 @@
 
 Thin: read the month's check-ins, take the month's changes (whose ``after`` is the same report
 ``status --as-of`` and ``export`` show), let :mod:`kjyd.written_report` word it and
-:mod:`kjyd.render.docx_report` lay it out. python-docx is imported inside the command only.
+:mod:`kjyd.render.docx.report` lay it out. python-docx is imported inside the command only.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def report_command(
         changes = month_changes(ledger, plan, month, tol, month_entries)
     words = written_report(changes, month_entries)
 
-    from kjyd.render.docx_report import write_docx
+    from kjyd.render.docx.report import write_docx
 
     write_atomically(path, lambda stream: write_docx(stream, words))
     output.say(f"已生成：{path}")

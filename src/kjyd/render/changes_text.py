@@ -13,7 +13,7 @@ from kjyd.changes import Changes, window_label
 from kjyd.output import STATE_STYLES
 from kjyd.plan import format_number
 from kjyd.render.columns import Column, Lines, layout
-from kjyd.render.xlsx_rows import month_day
+from kjyd.render.table_rows import month_day
 from kjyd.values import one_line
 
 

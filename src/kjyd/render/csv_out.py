@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from kjyd.entries import Entry
 from kjyd.render.cell_text import csv_text
-from kjyd.render.xlsx_rows import progress_tasks
+from kjyd.render.table_rows import progress_tasks
 from kjyd.report import Report
 
 CSV_HEADERS = (

@@ -145,7 +145,7 @@ def write_template(
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    from kjyd.render.xlsx_style import height_for, lines_needed, text
+    from kjyd.render.xlsx.style import height_for, lines_needed, text
 
     # Every string goes through text(): the title, task texts, units and the division name come
     # from the plan file, and one starting with = must stay text, never become a formula.

@@ -23,9 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kjyd.changes import Changes
 from kjyd.entries import Entry
 from kjyd.periods import at_end, whole_period
-from kjyd.render import xlsx_style as st
-from kjyd.render.xlsx_history import record_sheet, trend_sheet
-from kjyd.render.xlsx_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask, progress_tasks
+from kjyd.render.xlsx import style as st
+from kjyd.render.xlsx.history import record_sheet, trend_sheet
+from kjyd.render.table_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask, progress_tasks
 from kjyd.plan import Target, value_label
 from kjyd.report import Report, TargetRow
 

@@ -1,6 +1,6 @@
 """``kjyd export --brief``: the 报送版 — the table that goes up the chain, on two or three A4 pages.
 
-The working workbook (:mod:`kjyd.render.xlsx`) prints at ~7 pt over a dozen pages: the full
+The working workbook (:mod:`kjyd.render.xlsx.workbook`) prints at ~7 pt over a dozen pages: the full
 notice text sets every row's height, a merged 板块 cell crossing a page break leaves rows with no
 section, and its wording is the data-entry one. The 报送版 is laid out for reading instead:
 
@@ -25,8 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kjyd.changes import Changes
 from kjyd.periods import at_end, long_date, period_name
-from kjyd.render import xlsx_style as st
-from kjyd.render.xlsx import since_last_month
+from kjyd.render.xlsx import style as st
+from kjyd.render.xlsx.workbook import since_last_month
 from kjyd.report import TargetRow, TaskRow, dated_note
 
 HEADERS = ("序号", "重点任务", "量化目标", "累计完成", "较上月", "完成率", "状态", "本月进展", "牵头处室")

@@ -1,6 +1,6 @@
 """The workbook's history sheets: 月度走势 (month-end values) and 填报记录 (the month's check-ins).
 
-Split from :mod:`kjyd.render.xlsx` to keep each module readable; formatting only, like it.
+Split from :mod:`kjyd.render.xlsx.workbook` to keep each module readable; formatting only, like it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kjyd.entries import Entry
 from kjyd.plan import Target
-from kjyd.render import xlsx_style as st
-from kjyd.render.xlsx_rows import oldest_first, target_of
+from kjyd.render.xlsx import style as st
+from kjyd.render.table_rows import oldest_first, target_of
 from kjyd.report import Report
 
 # --- 月度走势 ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """How the exported workbook looks and prints: fonts, fills, borders, widths, heights, page setup.
 
-Kept apart from :mod:`kjyd.render.xlsx` (which decides *what* goes in each sheet) so the office's
+Kept apart from :mod:`kjyd.render.xlsx.workbook` (which decides *what* goes in each sheet) so the office's
 form conventions — 仿宋 body, 黑体 headers, A4 landscape one page wide, page numbers in the footer —
 live in one place. Imports openpyxl, so only the export command ever loads this module.
 """

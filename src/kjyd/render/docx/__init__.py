@@ -1,0 +1,1 @@
+"""The Word renderers (python-docx, imported only by ``kjyd report``)."""
