@@ -29,6 +29,7 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "sqlite_only: the test is about the SQLite file itself (locks, permissions, its bytes)"
     )
+    config.addinivalue_line("markers", "server_only: the test sets up its own PostgreSQL database")
     config.addinivalue_line("markers", "both_stores: run against SQLite and PostgreSQL (CLI tests always do)")
 
 
@@ -37,7 +38,8 @@ def pytest_generate_tests(metafunc):
     PostgreSQL server; so does a test marked ``both_stores``. Tests about the SQLite file itself
     say ``@pytest.mark.sqlite_only``."""
     marked = metafunc.definition.get_closest_marker
-    if ("run" in metafunc.fixturenames or marked("both_stores")) and not marked("sqlite_only"):
+    if ("run" in metafunc.fixturenames or marked("both_stores")) and not marked("sqlite_only") \
+            and not marked("server_only"):
         metafunc.parametrize("store", STORES)
 
 

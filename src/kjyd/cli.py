@@ -14,6 +14,7 @@ from kjyd.commands import demo_cmds  # noqa: F401
 from kjyd.commands import workspace_cmds  # noqa: F401
 from kjyd.commands import completion_cmds  # noqa: F401
 from kjyd.commands import draft_cmds  # noqa: F401
+from kjyd.commands import db_cmds  # noqa: F401
 
 
 def main() -> None:

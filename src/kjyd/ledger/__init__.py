@@ -250,6 +250,22 @@ class Ledger(ABC):
     def undo_remap(self, plan_id: str, who: str) -> list[tuple[str, str, int]]:
         """Reverse the plan's latest remap not yet undone; returns its (old, new, count) moves."""
 
+    # moving a whole ledger (kjyd db copy) -------------------------------------------------------
+
+    @abstractmethod
+    def dump(self) -> tuple[list[tuple], list[tuple]]:
+        """Every stored check-in and export row with its id, dates as ISO text and times as UTC ISO
+        text, so rows from either store compare equal when they say the same."""
+
+    @abstractmethod
+    def load(self, checkins: list[tuple], exports: list[tuple], *, force: bool) -> tuple[int, int]:
+        """Add rows from :meth:`dump` of another store, ids kept, in one transaction; return
+        (check-ins copied, rows already present and identical).
+
+        Refuses a store that holds anything unless ``force``; even then a row whose id is taken
+        by a different row is refused (nothing is overwritten), and nothing is written.
+        """
+
     @abstractmethod
     def sources(self, plan_id: str) -> set[str]:
         """Distinct non-empty ``source`` values of counting check-ins (to detect a re-collect)."""

@@ -105,12 +105,20 @@ def _driver():
 _CONNECT_REASONS = (
     (("password authentication failed", "no password supplied", "password is required"),
      "用户名或密码不对（密码从 PGPASSWORD、~/.pgpass 或 pg_service.conf 读取）"),
-    (("does not exist",), "{detail}"),
+    (("does not exist",), "{missing}"),
     (("Connection refused", "could not connect", "No such file or directory", "timeout expired",
       "could not translate host name", "Name or service not known"),
      "服务器未运行，或主机名、端口有误"),
     (("no pg_hba.conf entry",), "服务器不接受这台电脑或这个登录名的连接（pg_hba.conf）"),
 )
+
+
+def _missing(text: str) -> str:
+    if found := re.search(r'database "(.+?)" does not exist', text):
+        return f"服务器上没有数据库 {found.group(1)}（请先创建，如 createdb {found.group(1)}）"
+    if found := re.search(r'role "(.+?)" does not exist', text):
+        return f"服务器上没有登录名 {found.group(1)}"
+    return text.splitlines()[0]
 
 
 def _first_line(err: Exception) -> str:
@@ -120,7 +128,14 @@ def _first_line(err: Exception) -> str:
 
 
 def translate(err: Exception, location: str) -> LedgerError:
-    """One Chinese line for each way the server can fail us (never the password)."""
+    """One Chinese line for each way the server can fail us (never the password); the SQLSTATE
+    stays on the error as ``sqlstate`` so a caller can say more (whose target it is)."""
+    translated = _translate(err, location)
+    translated.sqlstate = getattr(err, "sqlstate", None) or ""
+    return translated
+
+
+def _translate(err: Exception, location: str) -> LedgerError:
     psycopg = _driver()
     state = getattr(err, "sqlstate", None) or ""
     text = str(err)
@@ -136,7 +151,7 @@ def translate(err: Exception, location: str) -> LedgerError:
     if state.startswith(("08", "57")) or isinstance(err, psycopg.OperationalError):
         for needles, reason in _CONNECT_REASONS:
             if any(needle in text for needle in needles):
-                return LedgerError(f"无法连接数据库服务器 {location}：{reason.format(detail=_first_line(err))}")
+                return LedgerError(f"无法连接数据库服务器 {location}：{reason.format(missing=_missing(text))}")
         return LedgerError(f"与数据库服务器 {location} 的连接失败或中断，未完成的写入没有记录：{_first_line(err)}")
     return LedgerError(f"数据库 {location} 出错：{_first_line(err)}")
 
@@ -247,6 +262,53 @@ class PostgresLedger(sqlite_store.SqliteLedger):
                         self._conn.execute(statement)
                     self._conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (number, name))
 
+    def _after_load(self, conn: _Connection) -> None:
+        """Ids copied in explicitly: new check-ins continue after the largest of them."""
+        for table in ("checkins", "exports"):
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.{table}', 'id'), "
+                         f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+
+    # rights ---------------------------------------------------------------------------------
+
+    def _insert(self, conn: _Connection, fields: dict):
+        """Insert inside a savepoint: if the server's rights refuse the row, the transaction can
+        still ask whose target it is, and the user gets one line saying so."""
+        try:
+            with conn.pg.transaction():
+                return super()._insert(conn, fields)
+        except LedgerError as err:
+            if getattr(err, "sqlstate", "") != "42501":
+                raise
+            raise self._refusal(conn, "填报", fields["plan_id"], fields["target_id"]) or err from None
+
+    def _check_withdrawn(self, conn: _Connection, ids: list[int], changed: int) -> None:
+        if changed == len(ids):
+            return
+        first = conn.execute("SELECT plan_id, target_id FROM checkins WHERE id = ?", (ids[0],)).fetchone()
+        refusal = self._refusal(conn, "撤销", *first) if first else None
+        if refusal is None:
+            super()._check_withdrawn(conn, ids, changed)
+        raise LedgerError(f"{refusal}；只能撤销本处室登录名填报的记录，未撤销任何记录")
+
+    def _refusal(self, conn: _Connection, action: str, plan_id: str, target_id: str) -> LedgerError | None:
+        """"处A 无权填报 十三.5（牵头处室：处B）" from the division tables ``kjyd db init`` wrote."""
+        try:
+            with conn.pg.transaction():
+                mine = [r[0] for r in conn.execute(
+                    "SELECT division FROM division_roles WHERE pg_has_role(current_user, role, 'MEMBER') "
+                    "ORDER BY division")]
+                leads = [r[0] for r in conn.execute(
+                    "SELECT division FROM target_leads WHERE plan_id = ? AND target_id = ? ORDER BY division",
+                    (plan_id, target_id))]
+                label = conn.execute("SELECT label FROM target_labels WHERE plan_id = ? AND target_id = ?",
+                                     (plan_id, target_id)).fetchone()
+                login = conn.execute("SELECT current_user").fetchone()[0]
+        except LedgerError:
+            return None  # no division tables: not kjyd's rights that refused
+        who = "、".join(mine) or f"登录名 {login}"
+        lead = "、".join(leads) or "未指定，仅办公室可填报"
+        return LedgerError(f"{who} 无权{action} {label[0] if label else target_id}（牵头处室：{lead}）")
+
     @contextmanager
     def _locked_for_schema(self) -> Iterator[_Connection]:
         """The write lock taken *before* the transaction starts, for changing the schema.
@@ -291,3 +353,136 @@ class PostgresLedger(sqlite_store.SqliteLedger):
 
 
 __all__ = ["PostgresLedger", "MIGRATIONS", "SCHEMA_VERSION", "SCHEMA", "translate"]
+
+
+# --- rights enforced by the server (kjyd db init / kjyd db grant) ------------------------------
+
+OFFICE, READER = "office", "reader"
+"""Role kinds besides one per lead division: the office writes every target; readers only read."""
+
+_INSERTABLE = "plan_id, target_id, date, value, note, who, recorded_at, problems, next_steps, source"
+_MINE = (
+    "EXISTS (SELECT 1 FROM target_leads t JOIN division_roles d ON d.division = t.division "
+    "WHERE t.plan_id = checkins.plan_id AND t.target_id = checkins.target_id "
+    "AND pg_has_role(current_user, d.role, 'MEMBER'){extra})"
+)
+_RIGHTS = [
+    "CREATE TABLE IF NOT EXISTS division_roles (division TEXT PRIMARY KEY, role TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS target_leads (plan_id TEXT COLLATE \"C\" NOT NULL, target_id TEXT COLLATE \"C\" "
+    "NOT NULL, label TEXT NOT NULL, division TEXT NOT NULL REFERENCES division_roles, "
+    "PRIMARY KEY (plan_id, target_id, division))",
+    "CREATE TABLE IF NOT EXISTS target_labels (plan_id TEXT COLLATE \"C\" NOT NULL, target_id TEXT COLLATE \"C\" "
+    "NOT NULL, label TEXT NOT NULL, PRIMARY KEY (plan_id, target_id))",
+    "ALTER TABLE checkins ADD COLUMN IF NOT EXISTS entered_by TEXT NOT NULL DEFAULT current_user",
+    "ALTER TABLE checkins ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS everyone_reads ON checkins",
+    "DROP POLICY IF EXISTS office_records ON checkins",
+    "DROP POLICY IF EXISTS office_withdraws ON checkins",
+    "DROP POLICY IF EXISTS division_records ON checkins",
+    "DROP POLICY IF EXISTS division_withdraws ON checkins",
+    "CREATE POLICY everyone_reads ON checkins FOR SELECT USING (true)",
+    "CREATE POLICY office_records ON checkins FOR INSERT TO {office} WITH CHECK (entered_by = current_user)",
+    "CREATE POLICY office_withdraws ON checkins FOR UPDATE TO {office} USING (withdrawn_at IS NULL) "
+    "WITH CHECK (withdrawn_at IS NOT NULL)",
+    "CREATE POLICY division_records ON checkins FOR INSERT TO {divisions} "
+    f"WITH CHECK (entered_by = current_user AND {_MINE.format(extra='')})",
+    "CREATE POLICY division_withdraws ON checkins FOR UPDATE TO {divisions} USING (withdrawn_at IS NULL AND "
+    + _MINE.format(extra=" AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = checkins.entered_by "
+                         "AND pg_has_role(r.oid, d.role, 'MEMBER'))")
+    + ") WITH CHECK (withdrawn_at IS NOT NULL)",
+    "GRANT USAGE ON SCHEMA kjyd TO {everyone}",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA kjyd TO {everyone}",
+    f"GRANT INSERT ({_INSERTABLE}) ON checkins TO {{writers}}",
+    "GRANT UPDATE (withdrawn_at, withdrawn_by) ON checkins TO {writers}",
+    "GRANT INSERT (plan_id, month, as_of, path, exported_at) ON exports TO {everyone}",
+]
+"""What ``kjyd db init`` runs (again on every run: it is idempotent, and picks up new divisions).
+
+Row-level security decides, on the server, which rows a login may add or mark withdrawn; column
+privileges keep everyone to the check-in's own fields (the id, ``entered_by`` — the login, filled
+in by the server — and nothing else can be forged). ``--add``'s arithmetic stays client-side but
+any row it produces passes the same checks."""
+
+
+def role_names(database: str, divisions: list[str]) -> dict[str, str]:
+    """Server role per role kind and division. Roles are cluster-wide, so they carry the database's
+    name: two kjyd databases on one server keep separate rights."""
+    import hashlib
+
+    def name(suffix: str) -> str:
+        full = f"{database}_{suffix}"
+        if len(full.encode()) <= 63:
+            return full
+        return f"{database[:20]}_{hashlib.sha1(suffix.encode()).hexdigest()[:12]}"
+
+    names = {OFFICE: name("office"), READER: name("reader")}
+    names.update({division: name(division) for division in divisions})
+    return names
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def init_rights(ledger: PostgresLedger, plan) -> dict[str, str]:
+    """Create the roles, the division tables and the policies for ``plan``; return the role names.
+
+    Run by the database owner (table owners are not bound by the policies they create).
+    """
+    divisions = sorted({d for task in plan.tasks for d in task.lead_divisions})
+    database = ledger._conn.execute("SELECT current_database()").fetchone()[0]
+    names = role_names(database, divisions)
+    with ledger._write() as conn:
+        for role in names.values():
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone()
+            if not exists:
+                conn.execute(f"CREATE ROLE {_ident(role)} NOLOGIN")
+        conn.execute(_RIGHTS[0])
+        conn.execute(_RIGHTS[1])
+        for division in divisions:
+            conn.execute("INSERT INTO division_roles (division, role) VALUES (?, ?) "
+                         "ON CONFLICT (division) DO UPDATE SET role = EXCLUDED.role", (division, names[division]))
+        conn.execute(_RIGHTS[2])
+        conn.execute("DELETE FROM target_leads WHERE plan_id = ?", (plan.id,))
+        conn.execute("DELETE FROM target_labels WHERE plan_id = ?", (plan.id,))
+        for target in plan.targets:
+            conn.execute("INSERT INTO target_labels (plan_id, target_id, label) VALUES (?, ?, ?)",
+                         (plan.id, target.id, target.label))
+        for task in plan.tasks:
+            for target in task.targets:
+                for division in task.lead_divisions:
+                    conn.execute("INSERT INTO target_leads (plan_id, target_id, label, division) VALUES (?, ?, ?, ?)",
+                                 (plan.id, target.id, target.label, division))
+        division_roles = [names[d] for d in divisions] or [names[OFFICE]]
+        groups = {
+            "office": _ident(names[OFFICE]),
+            "divisions": ", ".join(_ident(r) for r in division_roles),
+            "writers": ", ".join(_ident(r) for r in [names[OFFICE], *division_roles]),
+            "everyone": ", ".join(_ident(r) for r in names.values()),
+        }
+        for statement in _RIGHTS[3:]:
+            conn.execute(statement.format(**groups))
+    return names
+
+
+def grant(ledger: PostgresLedger, login: str, role_kind: str) -> str:
+    """Make ``login`` a member of the role for ``role_kind`` (office, reader or a division)."""
+    with ledger._write() as conn:
+        if role_kind in (OFFICE, READER):
+            database = conn.execute("SELECT current_database()").fetchone()[0]
+            role = role_names(database, [])[role_kind]
+        else:
+            row = conn.execute("SELECT role FROM division_roles WHERE division = ?", (role_kind,)).fetchone()
+            if row is None:
+                known = [r[0] for r in conn.execute("SELECT division FROM division_roles ORDER BY division")]
+                raise LedgerError(
+                    f"没有角色 “{role_kind}”：可用 office（办公室，填报全部目标）、reader（只读）"
+                    + (f"或牵头处室 {'、'.join(known)}" if known else "；请先运行 kjyd db init")
+                )
+            role = row[0]
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone():
+            raise LedgerError(f"数据库中还没有角色 {role}：请先由数据库所有者运行 kjyd db init")
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (login,)).fetchone():
+            raise LedgerError(f"数据库服务器上没有登录名 {login}（请先创建：CREATE ROLE {login} LOGIN）")
+        conn.execute(f"GRANT {_ident(role)} TO {_ident(login)}")
+    return role

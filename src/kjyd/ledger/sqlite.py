@@ -28,7 +28,7 @@ import math
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from kjyd import output
@@ -151,6 +151,11 @@ _COLUMNS = (
 _RECORD_FIELDS = (
     "plan_id", "target_id", "date", "value", "note", "who", "problems", "next_steps", "source", "contact",
 )
+_ALL_COLUMNS = (
+    "id, plan_id, target_id, date, value, note, who, recorded_at, withdrawn_at, withdrawn_by, "
+    "problems, next_steps, source, contact"
+)
+_EXPORT_COLUMNS = "id, plan_id, month, as_of, path, exported_at"
 
 
 
@@ -185,6 +190,15 @@ def _day(value: str | date) -> date:
 def _moment(value: str | datetime) -> datetime:
     """A stored time stamp: ISO text in SQLite, already a datetime from a server."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _plain(value):
+    """A stored value as SQLite keeps it (ISO dates, UTC ISO times): what two stores compare."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _entry(row: tuple) -> Entry:
@@ -538,10 +552,11 @@ class SqliteLedger(Ledger):
                 raise LedgerError(
                     f"确认期间又有新的填报（编号 #{last.id}），未撤销任何记录；请重新运行 kjyd undo"
                 )
-            conn.execute(
+            changed = conn.execute(
                 "UPDATE checkins SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?",
                 (_now(), who, last.id),
-            )
+            ).rowcount
+            self._check_withdrawn(conn, [last.id], changed)
             row = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (last.id,)).fetchone()
         return _entry(row)
 
@@ -559,12 +574,62 @@ class SqliteLedger(Ledger):
                 raise LedgerError(
                     f"确认期间编号 {'、'.join(f'#{i}' for i in gone)} 已被撤销，未撤销任何记录；请重新运行 kjyd undo"
                 )
-            conn.execute(
+            changed = conn.execute(
                 f"UPDATE checkins SET withdrawn_at = ?, withdrawn_by = ? WHERE id IN ({marks})",
                 (_now(), who, *wanted),
-            )
+            ).rowcount
+            self._check_withdrawn(conn, wanted, changed)
             rows = conn.execute(f"SELECT {_COLUMNS} FROM checkins WHERE id IN ({marks}) ORDER BY id", wanted)
             return [_entry(row) for row in rows.fetchall()]
+
+    # moving a whole ledger (kjyd db copy) -------------------------------------------------------
+
+    def dump(self) -> tuple[list[tuple], list[tuple]]:
+        if self._conn is None:
+            return [], []
+        return tuple(
+            [tuple(_plain(v) for v in row) for row in self._conn.execute(f"SELECT {columns} FROM {table} ORDER BY id")]
+            for table, columns in (("checkins", _ALL_COLUMNS), ("exports", _EXPORT_COLUMNS))
+        )
+
+    def load(self, checkins: list[tuple], exports: list[tuple], *, force: bool) -> tuple[int, int]:
+        with self._write() as conn:
+            held = {}
+            for table, columns, rows in (("checkins", _ALL_COLUMNS, checkins), ("exports", _EXPORT_COLUMNS, exports)):
+                held[table] = {row[0]: tuple(_plain(v) for v in row)
+                               for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY id")}
+            if not force and (held["checkins"] or held["exports"]):
+                raise LedgerError(
+                    f"目标数据库 {self.location} 已有 {len(held['checkins'])} 条填报记录，未复制任何记录；"
+                    "确需合并请加 --force（编号相同而内容不同的记录仍会拒绝）"
+                )
+            copied = skipped = 0
+            for table, columns, rows in (("checkins", _ALL_COLUMNS, checkins), ("exports", _EXPORT_COLUMNS, exports)):
+                clash = [row[0] for row in rows if row[0] in held[table] and held[table][row[0]] != row]
+                if clash:
+                    raise LedgerError(
+                        f"目标数据库 {self.location} 中编号 {'、'.join(f'#{i}' for i in clash[:5])}"
+                        f"{'等' if len(clash) > 5 else ''}的记录与源数据库不同，未复制任何记录"
+                    )
+                new = [row for row in rows if row[0] not in held[table]]
+                skipped += len(rows) - len(new)
+                if table == "checkins":
+                    copied = len(new)
+                marks = ", ".join("?" * len(columns.split(",")))
+                for row in new:
+                    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", row)
+            self._after_load(conn)
+        return copied, skipped
+
+    def _after_load(self, conn) -> None:
+        """SQLite's AUTOINCREMENT already continues after the largest id copied in."""
+
+    def _check_withdrawn(self, conn, ids: list[int], changed: int) -> None:
+        """Every confirmed id must have been marked. In a file nothing can stop that; a server's
+        row-level rights can (it skips rows the login may not change), so the PostgreSQL store
+        says whose entries they are, and the transaction is rolled back."""
+        if changed != len(ids):
+            raise LedgerError(f"未能撤销编号 {'、'.join(f'#{i}' for i in ids)}，未撤销任何记录")
 
     def record_export(self, *, plan_id: str, month: str, as_of: date, path: str) -> None:
         """Remember that ``month``'s report (as of ``as_of``) was written to ``path``."""
