@@ -134,6 +134,8 @@ def test_copy_moves_history_both_ways_with_ids_withdrawals_and_sources(run, tmp_
     assert f"填报 {len(before)} 条" in copied.stdout and "已撤销 1 条" in copied.stdout
     assert "来自收取文件 1 条" in copied.stdout
     assert stores.query(server, columns) == before
+    meanings = "SELECT plan_id, target_id, name, unit FROM target_meanings ORDER BY target_id"
+    assert stores.query(server, meanings) == stores.query(first, meanings) != []
 
     refused = run("db", "copy", "--from", str(first), "--to", server)
     assert refused.exit_code == 1 and "--force" in refused.stderr

@@ -103,25 +103,26 @@ def copy_command(
     if display_setting(src) == display_setting(dst):
         raise InputError("--from 和 --to 是同一个数据库")
     with open_ledger(src, write=False) as ledger:
-        checkins, exports = ledger.dump()
-    if not checkins and not exports:
+        tables = ledger.dump()
+    checkins = tables["checkins"]
+    if not any(tables.values()):
         raise InputError(f"{display_setting(src)} 中没有任何填报记录，未复制")
     with open_ledger(dst, write=True) as ledger:
-        copied, skipped = ledger.load(checkins, exports, force=force)
-        stored_checkins, stored_exports = ledger.dump()
-    ids = {row[0] for row in checkins}
-    back = [row for row in stored_checkins if row[0] in ids]
-    export_ids = {row[0] for row in exports}
-    if back != checkins or [row for row in stored_exports if row[0] in export_ids] != exports:
-        raise InputError(f"复制后核对不一致：{display_setting(dst)} 中的记录与来源不同，请检查后重试")
+        copied, skipped = ledger.load(tables, force=force)
+        stored = ledger.dump()
+    for table, rows in tables.items():
+        if not set(rows) <= set(stored[table]):
+            raise InputError(f"复制后核对不一致：{display_setting(dst)} 中的 {table} 记录与来源不同，请检查后重试")
+    ids = [row[0] for row in checkins]
     withdrawn = sum(1 for row in checkins if row[8])
     collected = sum(1 for row in checkins if row[12])
     reports = sum(1 for row in checkins if row[10] or row[11])
     output.say(
         f"已复制 {copied} 条填报到 {display_setting(dst)}，核对一致：填报 {len(checkins)} 条"
-        f"（编号 #{min(ids)}–#{max(ids)}，已撤销 {withdrawn} 条，来自收取文件 {collected} 条，"
-        f"含存在问题或下一步 {reports} 条），导出记录 {len(exports)} 条"
-        if ids else f"已复制导出记录 {len(exports)} 条到 {display_setting(dst)}，核对一致"
+        + (f"（编号 #{min(ids)}–#{max(ids)}，已撤销 {withdrawn} 条，来自收取文件 {collected} 条，"
+           f"含存在问题或下一步 {reports} 条）" if ids else "")
+        + f"，导出记录 {len(tables['exports'])} 条，目标含义 {len(tables['target_meanings'])} 条，"
+        f"目标重编号 {len(tables['remaps'])} 次"
     )
     if skipped:
         output.notice(f"目标中已有且内容相同的 {skipped} 条记录未重复复制")

@@ -253,16 +253,17 @@ class Ledger(ABC):
     # moving a whole ledger (kjyd db copy) -------------------------------------------------------
 
     @abstractmethod
-    def dump(self) -> tuple[list[tuple], list[tuple]]:
-        """Every stored check-in and export row with its id, dates as ISO text and times as UTC ISO
-        text, so rows from either store compare equal when they say the same."""
+    def dump(self) -> dict[str, list[tuple]]:
+        """Every stored row per table (check-ins, exports, target meanings, remaps) with its id,
+        dates as ISO text and times as UTC ISO text, so rows from either store compare equal when
+        they say the same."""
 
     @abstractmethod
-    def load(self, checkins: list[tuple], exports: list[tuple], *, force: bool) -> tuple[int, int]:
+    def load(self, tables: dict[str, list[tuple]], *, force: bool) -> tuple[int, int]:
         """Add rows from :meth:`dump` of another store, ids kept, in one transaction; return
         (check-ins copied, rows already present and identical).
 
-        Refuses a store that holds anything unless ``force``; even then a row whose id is taken
+        Refuses a store that holds anything unless ``force``; even then a row whose key is taken
         by a different row is refused (nothing is overwritten), and nothing is written.
         """
 

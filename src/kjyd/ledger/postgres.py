@@ -264,7 +264,7 @@ class PostgresLedger(sqlite_store.SqliteLedger):
 
     def _after_load(self, conn: _Connection) -> None:
         """Ids copied in explicitly: new check-ins continue after the largest of them."""
-        for table in ("checkins", "exports"):
+        for table in ("checkins", "exports", "remaps"):
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{SCHEMA}.{table}', 'id'), "
                          f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
 
@@ -395,6 +395,7 @@ _RIGHTS = [
     f"GRANT INSERT ({_INSERTABLE}) ON checkins TO {{writers}}",
     "GRANT UPDATE (withdrawn_at, withdrawn_by) ON checkins TO {writers}",
     "GRANT INSERT (plan_id, month, as_of, path, exported_at) ON exports TO {everyone}",
+    "GRANT INSERT ON target_meanings TO {writers}",
 ]
 """What ``kjyd db init`` runs (again on every run: it is idempotent, and picks up new divisions).
 

@@ -155,7 +155,13 @@ _ALL_COLUMNS = (
     "id, plan_id, target_id, date, value, note, who, recorded_at, withdrawn_at, withdrawn_by, "
     "problems, next_steps, source, contact"
 )
-_EXPORT_COLUMNS = "id, plan_id, month, as_of, path, exported_at"
+_COPIED = (
+    ("checkins", _ALL_COLUMNS, 1),
+    ("exports", "id, plan_id, month, as_of, path, exported_at", 1),
+    ("target_meanings", "plan_id, target_id, name, unit, recorded_at", 2),
+    ("remaps", "id, plan_id, moves, before, who, recorded_at, undone_at, undone_by", 1),
+)
+"""What ``kjyd db copy`` moves: (table, columns, how many leading columns are its key)."""
 
 
 
@@ -584,37 +590,38 @@ class SqliteLedger(Ledger):
 
     # moving a whole ledger (kjyd db copy) -------------------------------------------------------
 
-    def dump(self) -> tuple[list[tuple], list[tuple]]:
+    def dump(self) -> dict[str, list[tuple]]:
         if self._conn is None:
-            return [], []
-        return tuple(
-            [tuple(_plain(v) for v in row) for row in self._conn.execute(f"SELECT {columns} FROM {table} ORDER BY id")]
-            for table, columns in (("checkins", _ALL_COLUMNS), ("exports", _EXPORT_COLUMNS))
-        )
+            return {table: [] for table, _, _ in _COPIED}
+        return {
+            table: [tuple(_plain(v) for v in row)
+                    for row in self._conn.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}")]
+            for table, columns, _ in _COPIED
+        }
 
-    def load(self, checkins: list[tuple], exports: list[tuple], *, force: bool) -> tuple[int, int]:
+    def load(self, tables: dict[str, list[tuple]], *, force: bool) -> tuple[int, int]:
         with self._write() as conn:
-            held = {}
-            for table, columns, rows in (("checkins", _ALL_COLUMNS, checkins), ("exports", _EXPORT_COLUMNS, exports)):
-                held[table] = {row[0]: tuple(_plain(v) for v in row)
-                               for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY id")}
-            if not force and (held["checkins"] or held["exports"]):
+            held = {table: {row[:key]: row for row in
+                            (tuple(_plain(v) for v in r) for r in conn.execute(f"SELECT {columns} FROM {table}"))}
+                    for table, columns, key in _COPIED}
+            if not force and any(held.values()):
                 raise LedgerError(
                     f"目标数据库 {self.location} 已有 {len(held['checkins'])} 条填报记录，未复制任何记录；"
                     "确需合并请加 --force（编号相同而内容不同的记录仍会拒绝）"
                 )
             copied = skipped = 0
-            for table, columns, rows in (("checkins", _ALL_COLUMNS, checkins), ("exports", _EXPORT_COLUMNS, exports)):
-                clash = [row[0] for row in rows if row[0] in held[table] and held[table][row[0]] != row]
+            for table, columns, key in _COPIED:
+                rows = tables.get(table, [])
+                clash = [row[:key] for row in rows if row[:key] in held[table] and held[table][row[:key]] != row]
                 if clash:
+                    shown = "、".join(f"#{k[0]}" if key == 1 else "/".join(k) for k in clash[:5])
                     raise LedgerError(
-                        f"目标数据库 {self.location} 中编号 {'、'.join(f'#{i}' for i in clash[:5])}"
-                        f"{'等' if len(clash) > 5 else ''}的记录与源数据库不同，未复制任何记录"
+                        f"目标数据库 {self.location} 中 {shown}{'等' if len(clash) > 5 else ''}的记录"
+                        "与源数据库不同，未复制任何记录"
                     )
-                new = [row for row in rows if row[0] not in held[table]]
+                new = [row for row in rows if row[:key] not in held[table]]
                 skipped += len(rows) - len(new)
-                if table == "checkins":
-                    copied = len(new)
+                copied += len(new) if table == "checkins" else 0
                 marks = ", ".join("?" * len(columns.split(",")))
                 for row in new:
                     conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", row)
