@@ -209,3 +209,15 @@ def test_a_newer_schema_is_refused_and_reads_create_nothing(run, server):
 def test_db_init_needs_a_server(run):
     result = run("db", "init")
     assert result.exit_code == 1 and "只用于 PostgreSQL" in result.stderr
+
+
+def test_sqlite_users_never_load_the_server_driver(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from kjyd.cli import app; app(['status'], prog_name='kjyd', standalone_mode=False); "
+            "app(['update', '十三', '--value', '1'], prog_name='kjyd', standalone_mode=False); "
+            "print('psycopg' in sys.modules)")
+    env = {**__import__("os").environ, "KJYD_DB": str(tmp_path / "k.db"), "KJYD_TODAY": "2022-06-30"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "False"

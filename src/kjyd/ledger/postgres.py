@@ -205,7 +205,7 @@ class PostgresLedger(sqlite_store.SqliteLedger):
         """Connect; ``write=True`` creates or upgrades the schema, ``write=False`` changes nothing."""
         psycopg = _driver()
         location = display_setting(url)
-        options = f"-c search_path={SCHEMA}"
+        options = f"-c search_path={SCHEMA} -c lock_timeout={int(sqlite_store.BUSY_TIMEOUT_MS)}"
         if not write:
             options += " -c default_transaction_read_only=on"
         try:
@@ -217,12 +217,12 @@ class PostgresLedger(sqlite_store.SqliteLedger):
             raise translate(err, location) from None
         conn = _Connection(pg, location)
         try:
-            conn.execute(f"SET lock_timeout = {int(sqlite_store.BUSY_TIMEOUT_MS)}")
             ledger = cls(location, conn, write=write)
-            if not write and ledger._version() == 0:
+            version = ledger._version()
+            if not write and version == 0:
                 conn.close()
                 return cls(location, None, write=False)
-            ledger._migrate()
+            ledger._migrate(version)
         except BaseException:
             conn.close()
             raise
@@ -231,12 +231,23 @@ class PostgresLedger(sqlite_store.SqliteLedger):
     # schema -------------------------------------------------------------------------------
 
     def _version(self) -> int:
-        if self._conn.execute("SELECT to_regclass(?)", (f"{SCHEMA}.schema_migrations",)).fetchone()[0] is None:
-            return 0
-        return self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+        """One round trip (every command pays it): the table's absence is the rare case."""
+        psycopg = _driver()
+        in_transaction = self._conn.pg.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        try:
+            if in_transaction:  # a savepoint, so a missing table does not abort the migration
+                with self._conn.pg.transaction():
+                    return self._max_version()
+            return self._max_version()
+        except LedgerError as err:
+            if getattr(err, "sqlstate", "") in ("42P01", "3F000"):  # no such table / schema
+                return 0
+            raise
 
-    def _migrate(self) -> None:
-        version = self._version()
+    def _max_version(self) -> int:
+        return self._conn.execute(f"SELECT COALESCE(MAX(version), 0) FROM {SCHEMA}.schema_migrations").fetchone()[0]
+
+    def _migrate(self, version: int) -> None:
         if version == SCHEMA_VERSION:
             return
         if version < SCHEMA_VERSION and not self._writable:

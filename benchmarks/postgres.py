@@ -1,0 +1,144 @@
+"""PostgreSQL against SQLite on the same data: ``kjyd status`` and 30 desks × 20 ``--add`` at once.
+
+Run from the repository root (needs PostgreSQL server binaries, as the tests do)::
+
+    .venv/bin/python benchmarks/postgres.py                  # 15 runs, 2,000 and 200,000 check-ins
+    .venv/bin/python benchmarks/postgres.py --check          # exit 1 if status on PG > 1.5 × SQLite
+
+How it measures (as ``run.py``): whole processes, alternating the two stores each round so a burst
+of machine load hits both alike, medians compared as a ratio. The server is a throwaway cluster
+with default durability settings (fsync on) on this machine, started by ``tests/pg_cluster.py``;
+the data is ``dataset.py``'s seeded history, copied into the server with ``kjyd db copy`` (so the
+copy is exercised at scale too). It also checks that ``kjyd status`` on an SQLite file never
+imports psycopg: SQLite users pay nothing for the server support.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE)]
+
+from run import kjyd_command, run_once  # noqa: E402  (benchmarks/ on sys.path)
+
+LIMIT = 1.5
+"""``status`` on PostgreSQL must stay within this × its time on SQLite (issue #15)."""
+
+ADDER = textwrap.dedent(
+    """
+    import sys
+    from kjyd.cli import app
+
+    print("ready", flush=True)
+    sys.stdin.readline()
+    failures = sum(app(sys.argv[2:], prog_name="kjyd", standalone_mode=False) != 0 for _ in range(int(sys.argv[1])))
+    print(f"failures={failures}", flush=True)
+    """
+)
+
+
+def adds_at_once(db: str, env: dict[str, str], processes: int = 30, each: int = 20) -> float:
+    """Wall seconds for ``processes`` desks each running ``each`` ``update --add 1`` on one target."""
+    child_env = {**env, "KJYD_DB": db}
+    argv = ["update", "十四.3", "--add", "1", "--date", "2022-06-30"]
+    procs = [subprocess.Popen([sys.executable, "-c", ADDER, str(each), *argv], env=child_env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+             for _ in range(processes)]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready"
+    started = time.perf_counter()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    outs = [proc.communicate()[0] for proc in procs]
+    elapsed = time.perf_counter() - started
+    if not all("failures=0" in out for out in outs):
+        sys.exit(f"错误：{db} 上有 --add 失败")
+    return elapsed
+
+
+def status_times(dbs: dict[str, str], runs: int, env: dict[str, str], work: Path) -> dict[str, list[float]]:
+    argv = [*kjyd_command(), "status"]
+    times: dict[str, list[float]] = {name: [] for name in dbs}
+    names = list(dbs)
+    for name in names:  # warm-up: plan cache, page cache, bytecode
+        run_once(argv, {**env, "KJYD_DB": dbs[name]}, work, work / "stderr.txt")
+    for round_no in range(runs):
+        for name in names[round_no % 2:] + names[:round_no % 2]:
+            elapsed, _, code = run_once(argv, {**env, "KJYD_DB": dbs[name]}, work, work / "stderr.txt")
+            if code:
+                sys.exit(f"错误：{name} 上 kjyd status 失败：{(work / 'stderr.txt').read_text(encoding='utf-8')[:200]}")
+            times[name].append(elapsed)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="kjyd：PostgreSQL 与 SQLite 同一数据上的 status 耗时比，及 30×20 并发 --add。")
+    parser.add_argument("--runs", type=int, default=15, help="每个数据库上 status 计时的次数（默认 15，取中位数）")
+    parser.add_argument("--checkins", type=int, nargs="+", default=[2_000, 200_000], help="各数据规模的填报条数")
+    parser.add_argument("--check", action="store_true", help="status 超过 1.5 倍时以退出码 1 结束")
+    args = parser.parse_args(argv)
+
+    from dataset import large_database
+    from tests.pg_cluster import Cluster, server_bindir
+
+    from kjyd.paths import bundled_plan
+    from kjyd.plan_loader import load_plan
+
+    bindir = server_bindir()
+    if bindir is None:
+        sys.exit("错误：没有 PostgreSQL 服务器程序（apt-get install -y postgresql）")
+    plan = load_plan(bundled_plan())
+    cluster = Cluster(bindir, fast=False)
+    ok = True
+    try:
+        with tempfile.TemporaryDirectory(prefix="kjyd-pg-bench-") as tmp:
+            work = Path(tmp)
+            env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+            env.update(KJYD_TODAY=str(plan.end), KJYD_CACHE_DIR=str(work / "cache"), KJYD_USER="基准",
+                       PYTHONPYCACHEPREFIX=str(work / "pyc"), COLUMNS="120", NO_COLOR="1")
+            probe = subprocess.run(
+                [sys.executable, "-c", "import sys; from kjyd.cli import app; "
+                 "app(['status'], prog_name='kjyd', standalone_mode=False); "
+                 "print('psycopg' in sys.modules, file=sys.stderr)"],
+                env={**env, "KJYD_DB": str(work / "probe.db")}, capture_output=True, text=True)
+            print(f"SQLite 上的 kjyd status 导入 psycopg：{'是' if 'True' in probe.stderr else '否'}")
+            ok &= "False" in probe.stderr
+
+            for count in args.checkins:
+                path = work / f"large-{count}.db"
+                total = large_database(path, plan, count)
+                url = cluster.create_database(f"bench_{count}")
+                copy = subprocess.run([*kjyd_command(), "db", "copy", "--from", str(path), "--to", url],
+                                      env=env, capture_output=True, text=True)
+                if copy.returncode:
+                    sys.exit(copy.stderr)
+                subprocess.run([str(bindir / "vacuumdb"), "-h", "127.0.0.1", "-p", str(cluster.port),
+                                "-U", "postgres", "-z", "-q", f"bench_{count}"], check=True)
+                times = status_times({"SQLite": str(path), "PostgreSQL": url}, args.runs, env, work)
+                sqlite_ms, pg_ms = (statistics.median(times[n]) * 1000 for n in ("SQLite", "PostgreSQL"))
+                ratio = pg_ms / sqlite_ms
+                ok &= ratio <= LIMIT
+                print(f"kjyd status，{total:,} 条填报：SQLite {sqlite_ms:.0f} ms，PostgreSQL {pg_ms:.0f} ms，"
+                      f"比值 {ratio:.2f}（目标 ≤ {LIMIT}）{'' if ratio <= LIMIT else '  未达标'}")
+
+            for name, db in (("SQLite", str(work / "adds.db")), ("PostgreSQL", cluster.create_database("bench_adds"))):
+                seconds = adds_at_once(db, env)
+                print(f"30 个进程 × 20 次 --add（{name}）：{seconds:.1f} 秒，共 600 次")
+    finally:
+        cluster.stop()
+    return 0 if ok or not args.check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
