@@ -371,7 +371,7 @@ __all__ = ["PostgresLedger", "MIGRATIONS", "SCHEMA_VERSION", "SCHEMA", "translat
 OFFICE, READER = "office", "reader"
 """Role kinds besides one per lead division: the office writes every target; readers only read."""
 
-_INSERTABLE = "plan_id, target_id, date, value, note, who, recorded_at, problems, next_steps, source"
+_INSERTABLE = "plan_id, target_id, date, value, note, who, recorded_at, problems, next_steps, source, contact"
 _MINE = (
     "EXISTS (SELECT 1 FROM target_leads t JOIN division_roles d ON d.division = t.division "
     "WHERE t.plan_id = checkins.plan_id AND t.target_id = checkins.target_id "
