@@ -345,3 +345,14 @@ def test_problems_and_next_steps_are_shown_by_log_and_show(run, monkeypatch):
         assert result.exit_code == 0, result.output
         assert "存在问题：中试资金不足" in result.stdout
         assert "下一步计划：七月完成验收" in result.stdout
+
+
+def test_a_level_target_says_whether_it_is_met_not_a_completion_percent(run):
+    met = run("update", "H2", "--value", "7.5", "--date", "2022-06-30")
+    assert met.exit_code == 0, met.output
+    assert "已达标" in met.stdout and "完成 " not in met.stdout  # 8%左右: 7.5 is within 左右
+    short = run("update", "H2", "--value", "3", "--date", "2022-06-30")
+    assert short.exit_code == 0, short.output
+    assert "未达标" in short.stdout and "完成 " not in short.stdout
+    flow = run("update", "十三.5", "--value", "1200", "--date", "2022-06-30")
+    assert "完成 48.0%" in flow.stdout

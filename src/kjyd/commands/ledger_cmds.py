@@ -89,7 +89,7 @@ def update_command(
     """
     from kjyd.commands.export_cmds import exported_warning
     from kjyd.plan import format_number
-    from kjyd.progress import percent_of
+    from kjyd.progress import is_reached, percent_of
     from kjyd.values import check_text_length, check_value, checkin_date, current_user, one_line, parse_number
 
     app_state = state(ctx)
@@ -129,11 +129,14 @@ def update_command(
         output.say(f"已记录说明：{where}：“{one_line(note)}”，数值仍为 {_amount(target, previous)}，{tail}")
     else:
         old = "—" if previous is None else format_number(previous)
-        percent = percent_of(target, entry.value)
+        if target.kind == "level":  # a ratio or rate is met or not; "完成 90%" of a rate means nothing
+            progress = "已达标" if is_reached(target, entry.value) else "未达标"
+        else:
+            progress = f"完成 {percent_of(target, entry.value):.1f}%"
         said = f"，说明“{one_line(note)}”" if note else ""
         output.say(
             f"已记录：{where}：{old} → {_amount(target, entry.value)}"
-            f"（目标 {_goal(target)}，完成 {percent:.1f}%）{said}，{tail}"
+            f"（目标 {_goal(target)}，{progress}）{said}，{tail}"
         )
     if moved:
         output.notice(moved)
