@@ -110,6 +110,18 @@ def test_unknown_command_and_option_are_one_chinese_line(run):
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("错误：")
 
 
+def test_global_option_after_the_command_says_where_it_belongs(run, tmp_path):
+    """``kjyd status --db x.db`` is the commonest slip: the message shows the order that works."""
+    db = tmp_path / "别处.db"
+    result = run("update", "十三", "--value", "3", "--db", str(db))
+    assert result.exit_code == 2 and not db.exists()
+    assert result.stderr.strip() == "错误：--db 是 kjyd 的全局选项，要写在命令名之前，如：kjyd --db kjyd.db update …"
+    result = run("db", "copy", "--plan=x.yaml")
+    assert "如：kjyd --plan 计划.yaml db copy …" in result.stderr
+    # a command with its own --db (demo writes its own file) keeps it
+    assert run("demo", "--db", str(db)).exit_code == 0 and db.exists()
+
+
 def test_every_command_has_chinese_help_with_an_example(run):
     from kjyd.app import app
     from typer.main import get_command

@@ -169,9 +169,17 @@ def _clean_arguments(args: list[str]) -> list[str]:
     return [_SURROGATE.sub("\ufffd", a) if isinstance(a, str) else a for a in args]
 
 
+_ROOT_OPTIONS = {"--plan": "计划.yaml", "--db": "kjyd.db"}
+"""kjyd's own options that take a value, with the example shown when one is typed after a command."""
+
+
 def _usage_message(err: UsageError) -> str:
     if isinstance(err, NoSuchOption):
         text = f"未知选项 {err.option_name}"
+        if err.option_name in _ROOT_OPTIONS and err.ctx is not None and err.ctx.parent is not None:
+            # ``kjyd status --db x.db``: the option exists, but belongs before the command's name.
+            return (f"{err.option_name} 是 kjyd 的全局选项，要写在命令名之前，"
+                    f"如：kjyd {err.option_name} {_ROOT_OPTIONS[err.option_name]} {err.ctx.command_path.partition(' ')[2]} …")
         if err.possibilities:
             text += f"（是否想用 {'、'.join(sorted(err.possibilities))}？）"
     elif isinstance(err, MissingParameter) and err.param is not None:
