@@ -82,8 +82,15 @@ def test_notes_silence_and_the_summary_line(run, history):
     assert data["progressed"] == [3, 13, 15]
     assert 20 in data["silent"] and 1 in data["silent"]  # a withdrawn check-in is no update
     assert not {3, 13, 15} & set(data["silent"])
-    improved = sum(1 for s in data["states"] if s["improved"])
-    behind = sum(1 for s in data["states"] if s["after"] == "慢于序时" and not s["improved"])
+    rank = ["未填报", "未完成", "未达标", "慢于序时", "符合序时", "快于序时", "已完成"].index
+    states = data["states"]
+    # leaving 未填报 is news, not an improvement: 十五 first reported behind counts as 转为慢于序时
+    assert {s["task"]: s["first_report"] for s in states}[15] is True
+    assert not any(s["improved"] for s in states if s["before"] == "未填报")
+    improved = sum(1 for s in states if s["before"] != "未填报" and rank(s["after"]) > rank(s["before"]))
+    assert improved == sum(1 for s in states if s["improved"])
+    behind = sum(1 for s in states if s["after"] == "慢于序时" and not s["improved"])
+    assert behind >= 1
     assert data["summary"].startswith(f"本月3项任务有新进展，{improved}项状态改善，{behind}项转为慢于序时")
 
 

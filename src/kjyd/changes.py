@@ -15,7 +15,9 @@ Decisions worth knowing:
 - A state may change without any check-in: 序时进度 moves on every day, so a task left alone can
   turn 慢于序时. That is exactly what a leader should hear about.
 - 状态改善 / 转为…: compared by :data:`kjyd.progress.STATE_RANK` (worse states rank lower), task by
-  task (a task takes its worst target's state, as in ``status``).
+  task (a task takes its worst target's state, as in ``status``). A task leaving 未填报 is no
+  improvement: it was simply not known before. It counts as 首次填报 when it arrives in a good state
+  and as 转为… when it arrives 慢于序时, 未达标 or 未完成 — the news a leader needs.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import date, timedelta
 
 from kjyd.entries import Entry
 from kjyd.plan import Plan, Target
-from kjyd.progress import BEHIND, STATE_RANK
+from kjyd.progress import BEHIND, ON_TRACK, STATE_RANK, UNREPORTED
 from kjyd.report import DEFAULT_TOLERANCE, Report, TargetRow, TaskRow, build_report
 
 
@@ -57,8 +59,20 @@ class StateChange:
     after: TaskRow
 
     @property
+    def first_report(self) -> bool:
+        """The task had no check-in before the window: its state is news, not a change."""
+        return self.before.state == UNREPORTED
+
+    @property
     def improved(self) -> bool:
-        return STATE_RANK[self.after.state] > STATE_RANK[self.before.state]
+        return not self.first_report and STATE_RANK[self.after.state] > STATE_RANK[self.before.state]
+
+    @property
+    def declined(self) -> bool:
+        """Worse than before, or first reported in a state worse than 符合序时."""
+        if self.first_report:
+            return STATE_RANK[self.after.state] < STATE_RANK[ON_TRACK]
+        return STATE_RANK[self.after.state] < STATE_RANK[self.before.state]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +179,15 @@ def summary_sentence(window: str, progressed: int, states: Iterable[StateChange]
     """
     states = list(states)
     improved = sum(1 for c in states if c.improved)
+    first = sum(1 for c in states if c.first_report and not c.declined)
     declined: dict[str, int] = {}
     for change in states:
-        if not change.improved:
+        if change.declined:
             declined[change.after.state] = declined.get(change.after.state, 0) + 1
     parts = [f"{window}{progressed}项任务有新进展",
              f"{improved}项状态改善", f"{declined.pop(BEHIND, 0)}项转为{BEHIND}"]
     parts += [f"{count}项转为{state}" for state, count in
               sorted(declined.items(), key=lambda item: STATE_RANK[item[0]])]
+    if first:
+        parts.append(f"{first}项首次填报")
     return "，".join(parts) + "。"

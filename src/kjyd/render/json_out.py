@@ -140,7 +140,7 @@ def changes_data(changes) -> dict[str, Any]:
         ],
         "states": [
             {"task": c.after.task.number, "title": c.after.task.title, "before": c.before.state,
-             "after": c.after.state, "improved": c.improved}
+             "after": c.after.state, "improved": c.improved, "first_report": c.first_report}
             for c in changes.states
         ],
         "noted": [
