@@ -1,4 +1,4 @@
-"""The terminal table layout (``kjyd.render.columns``): widths in cells, wrapping, shortening, alignment."""
+"""The terminal table layout (``kjyd.render.terminal.columns``): widths in cells, wrapping, shortening, alignment."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
 
-from kjyd.render.columns import Column, cell_lines, fold, layout
+from kjyd.render.terminal.columns import Column, cell_lines, fold, layout
 
 
 def plain(lines: list) -> list[str]:

@@ -112,6 +112,6 @@ def changes_command(
 
         output.say(dumps(changes_data(changes)))
         return
-    from kjyd.render.changes_text import changes_view
+    from kjyd.render.terminal.changes import changes_view
 
     output.console().print(changes_view(changes, output.console().width))

@@ -65,7 +65,7 @@ def demo_command(
     import tempfile
 
     from kjyd.ledger import Ledger
-    from kjyd.render.terminal import status_view
+    from kjyd.render.terminal.progress import status_view
     from kjyd.report import build_report
     from kjyd.values import parse_tolerance
 

@@ -403,8 +403,8 @@ LOG_CHUNK = 200
 
 
 def _print_table(plan: "Plan", entries: Iterable["Entry"]) -> int:
-    from kjyd.render.columns import Lines
-    from kjyd.render.terminal import WITHDRAWN, entry_text, log_table
+    from kjyd.render.terminal.columns import Lines
+    from kjyd.render.terminal.progress import WITHDRAWN, entry_text, log_table
     from kjyd.values import one_line
 
     console = output.console()

@@ -46,7 +46,7 @@ def plan_command(
         for line in by_division_lines(state(ctx).plan):
             output.say(line)
         return
-    from kjyd.render.plan_text import plan_lines
+    from kjyd.render.terminal.plan import plan_lines
 
     for line in plan_lines(state(ctx).plan):
         output.say(line)

@@ -134,7 +134,7 @@ def status_command(
         (position, row) for position, row in enumerate(report.headlines, 1)
         if wanted_states is None or row.state in wanted_states
     ]
-    from kjyd.render.terminal import status_view
+    from kjyd.render.terminal.progress import status_view
 
     _print(status_view(report, tasks, headlines, output.console().width))
 
@@ -187,6 +187,6 @@ def show_command(
 
         output.say(dumps(task_data(detail)))
         return
-    from kjyd.render.terminal import task_view
+    from kjyd.render.terminal.progress import task_view
 
     _print(task_view(detail, output.console().width))

@@ -1,11 +1,11 @@
-"""Reports as rich renderables for the terminal (``kjyd status``, ``kjyd show``).
+"""Progress as text for the terminal (``kjyd status``, ``kjyd show``, ``kjyd log``).
 
 Formatting only: every number and state comes from :mod:`kjyd.report`. Progress bars are plain
 text (█ and ░) rather than rich progress widgets so they survive piping, pasting into a chat or a
 document, and ``NO_COLOR``; colour (from :data:`kjyd.output.STATE_STYLES`) only adds emphasis.
 Tables keep fixed-width columns for bars, states and dates and let text columns wrap or shorten,
 so the layout stays correct on narrow terminals (CJK characters count as two cells). They are laid
-out by :mod:`kjyd.render.columns`, not ``rich.table`` (see there why).
+out by :mod:`kjyd.render.terminal.columns`, not ``rich.table`` (see there why).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rich.text import Text
 
 from kjyd.output import STATE_STYLES, can_show
 from kjyd.plan import Plan, Target, format_number, value_label
-from kjyd.render.columns import Cell, Column, Lines, column_widths, fixed, layout
+from kjyd.render.terminal.columns import Cell, Column, Lines, column_widths, fixed, layout
 from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow, dated_note
 from kjyd.values import one_line
 

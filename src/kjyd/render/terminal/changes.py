@@ -1,7 +1,7 @@
 """``kjyd changes`` for the terminal: the summary line, then what moved, as fixed-column tables.
 
 Formatting only (see :mod:`kjyd.changes` for what counts as a change). Laid out with
-:mod:`kjyd.render.columns` like ``status`` so it reads the same at 80 and 160 columns.
+:mod:`kjyd.render.terminal.columns` like ``status`` so it reads the same at 80 and 160 columns.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.text import Text
 from kjyd.changes import Changes, window_label
 from kjyd.output import STATE_STYLES
 from kjyd.plan import format_number
-from kjyd.render.columns import Column, Lines, layout
+from kjyd.render.terminal.columns import Column, Lines, layout
 from kjyd.render.table_rows import month_day
 from kjyd.values import one_line
 
