@@ -242,7 +242,8 @@ class AppState:
     @contextmanager
     def ledger(self, *, write: bool) -> Iterator["Ledger"]:
         """The ledger, once the plan in use is known to give its check-ins their recorded meaning
-        (:mod:`kjyd.history`); after a write, the meanings of newly recorded ids are remembered."""
+        (:mod:`kjyd.history`); each write also remembers the meanings of newly recorded ids, in
+        the same transaction."""
         from kjyd.history import check_meanings
         from kjyd.ledger import Ledger
 
@@ -250,9 +251,9 @@ class AppState:
         with Ledger.open(self.db_path, write=write) as ledger:
             for notice in check_meanings(plan, ledger.meanings(plan.id)):
                 output.notice(notice)
-            yield ledger
             if write:
-                ledger.remember_meanings(plan.id, plan.meanings())
+                ledger.remember_with_writes(plan.id, plan.meanings())
+            yield ledger
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -108,14 +108,14 @@ def update_command(
         check_value(target, number)
     day, moved = checkin_date(plan, date_text)
     who = current_user(by, app_state.user)
-    if number is not None or delta is not None:
-        _confirm_magnitude(app_state, target, day, number, delta, yes)
 
     def check(final: float) -> None:
         if delta is not None:
             check_value(target, final, added=f"加上 {format_number(delta)} 后")
 
-    with app_state.ledger(write=True) as ledger:
+    with app_state.ledger(write=True) as ledger:  # one connection for the question and the write
+        if number is not None or delta is not None:
+            _confirm_magnitude(ledger, plan.id, target, day, number, delta, yes)
         entry, previous = ledger.record(
             plan_id=plan.id, target_id=target.id, date=day, value=number, add=delta, note=note, who=who,
             problems=problems, next_steps=next_steps, check=check,
@@ -163,20 +163,20 @@ def _current_entry(ledger, plan: "Plan", target_id: str) -> Optional["Entry"]:
     return value_entry_as_of([e for e in ledger.snapshot(plan.id, as_of) if e.target_id == target_id], as_of)
 
 
-def _confirm_magnitude(app_state, target: "Target", day, number: float | None, delta: float | None,
-                       yes: bool) -> None:
+def _confirm_magnitude(ledger, plan_id: str, target: "Target", day, number: float | None,
+                       delta: float | None, yes: bool) -> None:
     """The magnitude rule (:mod:`kjyd.magnitude`): ask in a terminal, refuse when not interactive.
 
     Asked before the write transaction opens, so nobody waits on the write lock while the user
-    thinks; the previous value is read once for the question (and for ``--add``'s figure).
+    thinks; the previous value is read once for the question (and for ``--add``'s figure), on
+    the connection the write then uses (a server connection per command, not two).
     """
     import sys
 
     from kjyd.entries import value_as_of
     from kjyd.magnitude import implausible
 
-    with app_state.ledger(write=False) as ledger:  # indexed seeks, not the history
-        candidates = [e for e in ledger.snapshot(app_state.plan.id, day) if e.target_id == target.id]
+    candidates = [e for e in ledger.snapshot(plan_id, day) if e.target_id == target.id]  # indexed seeks
     previous = value_as_of(candidates, day)
     final = number if number is not None else (previous or 0.0) + delta
     reason = implausible(target, final, previous)

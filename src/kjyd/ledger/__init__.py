@@ -238,6 +238,14 @@ class Ledger(ABC):
         remembered is only changed by :meth:`remap`.
         """
 
+    def remember_with_writes(self, plan_id: str, meanings: Mapping[str, tuple[str, str]]) -> None:
+        """From now on, every write transaction also does :meth:`remember_meanings` for these
+        meanings, inside itself: a check-in and the meaning of its id commit together (all or
+        nothing), and ``update --add`` costs one commit and one hold of the write lock, not two."""
+        self._remember = (plan_id, dict(meanings))
+
+    _remember: tuple[str, dict[str, tuple[str, str]]] | None = None
+
     @abstractmethod
     def remap(self, plan_id: str, moves: list[tuple[str, str]],
               meanings: Mapping[str, tuple[str, str]], who: str) -> dict[str, int]:

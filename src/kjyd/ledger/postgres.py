@@ -282,15 +282,14 @@ class PostgresLedger(sqlite_store.SqliteLedger):
     # rights ---------------------------------------------------------------------------------
 
     def _insert(self, conn: _Connection, fields: dict):
-        """Insert inside a savepoint: if the server's rights refuse the row, the transaction can
-        still ask whose target it is, and the user gets one line saying so."""
+        """If the server's rights refuse the row, :meth:`_write` asks whose target it is once the
+        transaction is rolled back, and the user gets one line saying so."""
         try:
-            with conn.pg.transaction():
-                return super()._insert(conn, fields)
+            return super()._insert(conn, fields)
         except LedgerError as err:
-            if getattr(err, "sqlstate", "") != "42501":
-                raise
-            raise self._refusal(conn, "填报", fields["plan_id"], fields["target_id"]) or err from None
+            if getattr(err, "sqlstate", "") == "42501":
+                err.refused = ("填报", fields["plan_id"], fields["target_id"])
+            raise
 
     def _check_withdrawn(self, conn: _Connection, ids: list[int], changed: int) -> None:
         if changed == len(ids):
@@ -348,9 +347,17 @@ class PostgresLedger(sqlite_store.SqliteLedger):
         """One all-or-nothing transaction holding the database's kjyd write lock from its start."""
         if self._conn is None or not self._writable:
             raise LedgerError(f"数据库 {self.location} 以只读方式打开，不能写入")
-        with self._transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-            yield self._conn
+        try:
+            with self._transaction():
+                self._conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+                yield self._conn
+                if self._remember is not None:
+                    self._remember_in(self._conn, *self._remember)
+        except LedgerError as err:
+            refused = getattr(err, "refused", None)
+            if refused is None:
+                raise
+            raise self._refusal(self._conn, *refused) or err from None
         output.note_change()  # committed: exit codes must now say that something was stored
 
     @contextmanager

@@ -458,6 +458,8 @@ class SqliteLedger(Ledger):
         before = conn.total_changes
         try:
             yield conn
+            if self._remember is not None:
+                self._remember_in(conn, *self._remember)
             conn.execute("COMMIT")
             if conn.total_changes != before:
                 output.note_change()  # an exit code must now say that something was stored
@@ -802,15 +804,23 @@ class SqliteLedger(Ledger):
         return {target: None if name is None else (name, unit) for target, name, unit in rows}
 
     def remember_meanings(self, plan_id: str, meanings: Mapping[str, tuple[str, str]]) -> None:
-        recorded = _now()
         with self._write() as conn:
-            for target, (name, unit) in meanings.items():
-                conn.execute(
-                    "INSERT INTO target_meanings (plan_id, target_id, name, unit, recorded_at) "
-                    "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
-                    "(SELECT 1 FROM checkins WHERE plan_id = ? AND target_id = ?) ON CONFLICT DO NOTHING",
-                    (plan_id, target, name, unit, recorded, plan_id, target),
-                )
+            self._remember_in(conn, plan_id, meanings)
+
+    @staticmethod
+    def _remember_in(conn, plan_id: str, meanings: Mapping[str, tuple[str, str]]) -> None:
+        """:meth:`remember_meanings` inside the caller's transaction, as one statement (one round
+        trip to a server, however many targets the plan has)."""
+        if not meanings:
+            return
+        rows = ", ".join("(?, ?, ?)" for _ in meanings)
+        conn.execute(
+            f"WITH given(target_id, name, unit) AS (VALUES {rows}) "
+            "INSERT INTO target_meanings (plan_id, target_id, name, unit, recorded_at) "
+            "SELECT ?, g.target_id, g.name, g.unit, ? FROM given g WHERE EXISTS "
+            "(SELECT 1 FROM checkins c WHERE c.plan_id = ? AND c.target_id = g.target_id) ON CONFLICT DO NOTHING",
+            (*(v for target, (name, unit) in meanings.items() for v in (target, name, unit)), plan_id, _now(), plan_id),
+        )
 
     def remap(self, plan_id: str, moves: list[tuple[str, str]],
               meanings: Mapping[str, tuple[str, str]], who: str) -> dict[str, int]:
