@@ -96,7 +96,7 @@ def test_a_zip_bomb_is_refused_before_parsing(run, template, tmp_path, db_path):
     assert "zip.xlsx: 工作簿内部文件 xl/sharedStrings.xml 解压后达" in stderr
 
 
-@pytest.mark.parametrize("row", [1_048_576, 1_048_577, 5_000_000])
+@pytest.mark.parametrize("row", [1_048_576, 1_048_577, 5_000_000, 99_999_999_999])
 def test_content_far_outside_the_template_area_is_located_not_read_at_length(run, template, tmp_path, db_path, row):
     filled = _fill(template, tmp_path / "f.xlsx", G4=1)
 
@@ -108,8 +108,46 @@ def test_content_far_outside_the_template_area_is_located_not_read_at_length(run
     stderr = _refused(run, _rewrite(filled, tmp_path / "far.xlsx", stray), db_path)
     if row == 1_048_576:
         assert f"far.xlsx!填报表!Z{row}: 此行不是填报行" in stderr
-    else:
-        assert "far.xlsx" in stderr
+    else:  # past Excel's last row: located, never a bare ValueError nor an hour of empty rows
+        assert f"far.xlsx!填报表!Z{row}: 单元格超出工作表范围" in stderr
+        assert "ValueError" not in stderr and "无法读取" not in stderr
+
+
+def _placed(xml: str, cell: str) -> str:
+    """The sheet XML with ``cell`` (a ``<c>`` element) added to the end of row 4."""
+    start = xml.index('<row r="4"')
+    end = xml.index("</row>", start)
+    return xml[:end] + cell + xml[end:]
+
+
+@pytest.mark.parametrize("where", ["XFE4", "AAAA4", "ZZZZZZZZ4", "4A"])
+def test_a_cell_outside_excel_columns_or_malformed_is_located(run, template, tmp_path, db_path, where):
+    filled = _fill(template, tmp_path / "f.xlsx", G4=1)
+
+    def outside(parts):
+        cell = f'<c r="{where}" t="inlineStr"><is><t>x</t></is></c>'
+        parts[SHEET] = _placed(parts[SHEET].decode("utf-8"), cell).encode("utf-8")
+
+    bad = _rewrite(filled, tmp_path / "wide.xlsx", outside)
+    stderr = _refused(run, bad, db_path)
+    assert stderr.startswith("错误：wide.xlsx!填报表"), stderr
+    assert where in stderr.splitlines()[0] and "ValueError" not in stderr
+    # undo --file reads the same file to recognise it: it says why it cannot, with the place
+    undo = run("undo", "--file", str(bad), "--yes")
+    assert undo.exit_code == 1 and "Traceback" not in undo.output
+    assert "没有收取 wide.xlsx 记录的有效填报" in undo.stderr
+    assert "wide.xlsx!填报表" in undo.stderr and where in undo.stderr
+
+
+def test_an_empty_row_numbered_past_excel_is_refused_at_once(run, template, tmp_path, db_path):
+    filled = _fill(template, tmp_path / "f.xlsx", G4=1)
+
+    def far(parts):  # openpyxl would yield every empty row up to it, one at a time
+        xml = parts[SHEET].decode("utf-8")
+        parts[SHEET] = xml.replace("</sheetData>", '<row r="99999999999"/></sheetData>').encode("utf-8")
+
+    stderr = _refused(run, _rewrite(filled, tmp_path / "far.xlsx", far), db_path)
+    assert "far.xlsx!填报表!第99999999999行: 行号超出工作表范围" in stderr
 
 
 def test_columns_beyond_the_template_and_many_stray_rows_are_listed_briefly(run, template, tmp_path, db_path):

@@ -87,22 +87,25 @@ def already_collected(collected: Collected, sources: set[str]) -> bool:
     return any(source.endswith(suffix) for source in sources)
 
 
-def sources_of_file(path: Path, plan: Plan, sources: set[str]) -> list[str]:
-    """Which recorded ``source`` values a workbook made (for ``kjyd undo --file``).
+def sources_of_file(path: Path, plan: Plan, sources: set[str]) -> tuple[list[str], list[str]]:
+    """Which recorded ``source`` values a workbook made (for ``kjyd undo --file``), and the
+    problems that kept the file itself from being read (empty when it was read or is gone).
 
     By content digest when the file can still be read (it may have been renamed since); by file
     name when it cannot (deleted, or edited after collecting). Several hits mean several
     collections of same-named files with different content.
     """
+    problems: list[str] = []
     if path.is_file():
         collected = read_workbook(path, plan)
-        if not collected.problems:
+        problems = collected.problems
+        if not problems:
             suffix = f"#{collected.digest}"
             hits = sorted(s for s in sources if s.endswith(suffix))
             if hits:
-                return hits
+                return hits, []
     prefix = f"{path.name}#"
-    return sorted(s for s in sources if s.startswith(prefix))
+    return sorted(s for s in sources if s.startswith(prefix)), problems
 
 
 # --- numbers --------------------------------------------------------------------------------
@@ -216,6 +219,13 @@ class _Book:
             self._cached = open_book(self.data, data_only=True)
         return read_area(self._cached[name], max_row, len(layout.COLUMNS), name)
 
+    def positions_outside_excel(self, where: str) -> list[str]:
+        """Cells or rows placed outside Excel's grid, in any sheet, located (checked before reading)."""
+        from kjyd.untrusted_xlsx import positions_outside_excel
+
+        parts = {name: getattr(self._book[name], "_worksheet_path", "") for name in self.sheetnames}
+        return positions_outside_excel(self.data, {k: v for k, v in parts.items() if v}, where)
+
     def close(self) -> None:
         for book in (self._book, self._cached):
             if book is not None:
@@ -242,7 +252,8 @@ def read_workbook(path: Path, plan: Plan, month: str | None = None) -> Collected
         result.problems.append(f"{path.name}: 无法打开，文件已损坏或不是有效的 xlsx 工作簿（{_reason(err)}）")
         return result
     try:
-        if _read_meta(workbook, plan, month, result):
+        result.problems += workbook.positions_outside_excel(result.name)
+        if not result.problems and _read_meta(workbook, plan, month, result):
             _read_rows(workbook, path, plan, result)
     except Exception as err:  # streaming: a malformed sheet fails while being read
         result.problems.append(f"{path.name}: 无法读取，文件已损坏或不是有效的 xlsx 工作簿（{_reason(err)}）")

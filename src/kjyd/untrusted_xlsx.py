@@ -13,6 +13,11 @@ answer to each:
 * **Huge or far-away sheets** (a stray cell at ``Z1048576``, a million real rows): the sheet is
   streamed (openpyxl read-only mode); only the template's own area is kept, and any content
   outside it is a located problem. Parsing stops after :data:`STRAY_LIMIT` such cells.
+* **Positions no sheet has** (a cell at ``A1048577`` or ``AAAA5``, a row numbered 99999999999):
+  openpyxl either fails on them with a bare ``ValueError`` or fills the gap up to them one empty
+  row at a time (hours). Every ``r`` attribute of every sheet is checked against Excel's grid
+  (:data:`MAX_ROW` rows, columns A–XFD) on the bytes first (:func:`positions_outside_excel`), and
+  each one outside is a located problem.
 * **Files that are not files** (a FIFO named ``x.xlsx``, a file that vanishes or is replaced
   between two opens): the path is opened once, non-blocking, checked to be a regular file and
   read into memory (at most :data:`FILE_LIMIT` bytes); every later step reads those bytes.
@@ -42,6 +47,9 @@ PARTS_LIMIT = 1000
 """Most parts (files inside the zip) a workbook may have."""
 STRAY_LIMIT = 10
 """Cells outside the template's area reported before reading stops."""
+MAX_ROW = 1_048_576
+MAX_COLUMN = 16_384
+"""Excel's grid: rows 1–1,048,576, columns A–XFD. No real workbook has a cell outside it."""
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -120,6 +128,75 @@ def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
                     raise Unreadable(f"工作簿内部文件 {info.filename[:60]} 含有 XML 实体声明，拒绝读取（可能是恶意构造的文件）")
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         raise Unreadable("无法打开，文件已损坏或不是有效的 xlsx 工作簿") from None
+
+
+_POSITION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(c|row)\b[^>]*?\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL = re.compile(r"([A-Za-z]+)([1-9][0-9]*)")
+
+
+def positions_outside_excel(data: bytes, sheets: dict[str, str], where: str) -> list[str]:
+    """Located problems for every cell or row position (``r`` attribute) outside Excel's grid.
+
+    ``sheets`` maps each sheet's title to its part in the zip (``xl/worksheets/sheet1.xml``);
+    ``where`` is the file name the messages start with (``处室.xlsx!填报表!AAAA5: …``). Checked on
+    the part's bytes (a regular expression over at most :data:`PART_LIMIT` bytes) before openpyxl
+    parses anything. At most :data:`STRAY_LIMIT` positions are listed.
+    """
+    from kjyd.values import one_line
+
+    problems: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for title, part in sheets.items():
+            try:
+                content = archive.read(part)
+            except KeyError:
+                continue  # openpyxl reports a missing part itself
+            if content[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in content[:4]:
+                content = content.decode("utf-16", errors="replace").encode("utf-8")
+            bad_row = None  # a row out of range whose cells say the same: list the cells only
+            for match in _POSITION.finditer(content):
+                kind, raw = match.group(1), (match.group(2) or match.group(3) or b"")
+                text = raw.decode("utf-8", errors="replace").strip()
+                problem = _position_problem(kind, text)
+                if problem:
+                    if kind == b"c" and bad_row is not None and text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == bad_row[0]:
+                        if problems and problems[-1] == bad_row[1]:
+                            problems.pop()
+                    problems.append(f"{where}!{one_line(title)}{problem}")
+                    bad_row = (text, problems[-1]) if kind == b"row" else bad_row
+                    if len(problems) >= STRAY_LIMIT:
+                        problems.append(f"{where}: 还有更多超出 Excel 工作表范围的位置，未再逐一列出")
+                        return problems
+    return problems
+
+
+_GRID = f"Excel 工作表只有 {MAX_ROW:,} 行、A–XFD 共 {MAX_COLUMN:,} 列"
+_EDITED = "文件被其他程序改动过，请用 kjyd template 重新生成填报表后再填"
+
+
+def _position_problem(kind: str | bytes, raw: str) -> str | None:
+    """What is wrong with one ``r`` attribute, as the rest of a message after the sheet's name
+    (``!AAAA5: …`` for a place, ``: 单元格位置 "4A" 无效…`` for something that is none); None if fine."""
+    from kjyd.values import quoted
+
+    kind = kind.decode() if isinstance(kind, bytes) else kind
+    if kind == "row":
+        digits = raw.isascii() and raw.isdigit()
+        if digits and len(raw) <= 7 and 1 <= int(raw) <= MAX_ROW:
+            return None
+        if digits and len(raw) <= 20:
+            return f"!第{raw}行: 行号超出工作表范围（{_GRID}），{_EDITED}"
+        return f": 行号 {quoted(raw, 24)} 无效（{_GRID}），{_EDITED}"
+    found = _CELL.fullmatch(raw)
+    if found is None:
+        return f": 单元格位置 {quoted(raw, 24)} 无效（{_GRID}），{_EDITED}"
+    letters, digits = found.groups()
+    column = 0
+    for letter in letters[:4].upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    if len(letters) > 3 or column > MAX_COLUMN or len(digits) > 7 or int(digits) > MAX_ROW:
+        return f"!{raw if len(raw) <= 20 else raw[:20] + '…'}: 单元格超出工作表范围（{_GRID}），{_EDITED}"
+    return None
 
 
 def open_book(data: bytes, *, data_only: bool = False):

@@ -269,9 +269,11 @@ def _file_entries(ledger, plan: "Plan", file: Path) -> tuple[list["Entry"], str]
     from kjyd.collect import sources_of_file
     from kjyd.errors import LedgerError
 
-    found = sources_of_file(file, plan, ledger.sources(plan.id))
+    found, unreadable = sources_of_file(file, plan, ledger.sources(plan.id))
     if not found:
-        raise LedgerError(f"没有收取 {file.name} 记录的有效填报（未收取过，或已全部撤销）；收取记录见 kjyd log")
+        reasons = "".join(f"\n{problem}" for problem in unreadable)
+        raise LedgerError(f"没有收取 {file.name} 记录的有效填报（未收取过，或已全部撤销）；收取记录见 kjyd log"
+                          + (f"；该文件本身也无法读取：{reasons}" if reasons else ""))
     if len(found) > 1:
         raise LedgerError(
             f"有 {len(found)} 次收取的文件都叫 {file.name}，内容不同；请给出交回的那个文件本身，"
