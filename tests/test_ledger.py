@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from kjyd.ledger import sqlite as ledger_module
 from kjyd.entries import latest_entry_as_of, value_as_of, value_entry_as_of
 from kjyd.errors import LedgerError
-from kjyd.ledger import SCHEMA_VERSION, Ledger
+from kjyd.ledger import SCHEMA_VERSION, Ledger, month_bounds
 
 PLAN = "shaanxi-kjt-2022"
 D = date(2022, 6, 15)
@@ -279,5 +279,5 @@ def test_snapshot_and_month_end_values_agree_with_full_history(tmp_path_factory,
         noted = lambda entries: latest_entry_as_of([e for e in entries if e.note], as_of)  # noqa: E731
         assert noted(part) == noted(full)
         for month in months:
-            end = ledger_module.month_bounds(month)[1]
+            end = month_bounds(month)[1]
             assert ends.get(target, {}).get(month) == value_as_of(full, end)

@@ -188,7 +188,7 @@ def test_an_unreachable_server_is_one_chinese_line(run, pg_cluster, monkeypatch)
 
 def test_a_write_lock_held_too_long_gives_a_clear_message(run, server, monkeypatch):
     assert run("update", "十三", "--value", "1").exit_code == 0
-    monkeypatch.setattr("kjyd.ledger.sqlite.BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr("kjyd.ledger.postgres.LOCK_TIMEOUT_MS", 300)
     with psycopg.connect(server) as holder:
         holder.execute("SELECT pg_advisory_xact_lock(%s)", (postgres.WRITE_LOCK,))
         result = run("update", "十三", "--value", "2")

@@ -4,8 +4,13 @@ Commands, ``collect`` and the report code speak only to :class:`Ledger`; which s
 is decided once, by :func:`open_ledger`, from the ``--db`` setting:
 
 * a file path → :class:`kjyd.ledger.sqlite.SqliteLedger` (the embedded default, one planner's PC);
-* a ``postgresql://`` or ``postgres://`` URL → the PostgreSQL store (a department's shared server),
-  imported only then, so SQLite users never load a database driver they do not use.
+* a ``postgresql://`` or ``postgres://`` URL → :class:`kjyd.ledger.postgres.PostgresLedger` (a
+  department's shared server), imported only then, so SQLite users never load a database driver
+  they do not use.
+
+The two stores are side by side: both implement this interface on
+:class:`kjyd.ledger.sql_base.SqlLedger` (the queries and the rules of writing, once) and add only
+what is their own (connecting, schema, locking, errors).
 
 What every implementation promises (the tests run the CLI against each store to hold them to it):
 
