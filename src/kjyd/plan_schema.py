@@ -412,8 +412,12 @@ def _alias_budget(root: yaml.Node, path: str) -> None:
             children = _children(node)
             size[id(node)] = 1 + sum(size[id(child)] for child in children)
             if size[id(node)] > EXPANSION_LIMIT:
-                anchor = max((c for c in children if uses.get(id(c), 0) > 1), key=lambda c: size[id(c)], default=node)
-                m = anchor.start_mark
+                anchor = max((c for c in children if uses.get(id(c), 0) > 1), key=lambda c: size[id(c)], default=None)
+                if anchor is None and not any(n > 1 for n in uses.values()):  # big as written, no alias
+                    raise PlanFileError([
+                        f"{path}: 计划文件内容过多（超过 {EXPANSION_LIMIT:,} 项），不像是一份工作计划"
+                    ])
+                m = (anchor or node).start_mark
                 raise PlanFileError([
                     f"{path}:{m.line + 1}:{m.column + 1}: 别名（*）展开后内容过多（超过 {EXPANSION_LIMIT:,} 项），"
                     "请直接写出内容，不要层层引用锚点（&）"

@@ -24,6 +24,10 @@ answer to each:
 
 Excel writes control characters in cells as ``_x001B_``; :func:`cell_text` decodes them so a note
 is stored as typed (and shown escaped by the terminal renderers).
+
+``kjyd draft`` reads a notice someone else made in the same way: :func:`read_once` and
+:func:`check_parts` take the noun of what is read (:data:`NOTICE`, a Word file) so the limits and
+the refusal of entity declarations are the same for a notice .docx as for a workbook.
 """
 
 from __future__ import annotations
@@ -58,24 +62,42 @@ class Unreadable(Exception):
     """The file cannot be collected at all; ``str(err)`` is the Chinese reason (no location)."""
 
 
-def read_once(path: Path) -> bytes:
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What kind of file is being read, in the words of the refusals."""
+
+    noun: str
+    """What the user gave (填报表, 通知文件)."""
+    package: str
+    """What the zip is called (工作簿, Word 文件)."""
+    valid: str
+    """The format it should be in (有效的 xlsx 工作簿)."""
+    missing: str
+    """What is not found (文件, 通知文件)."""
+
+
+WORKBOOK = Kind("填报表", "工作簿", "有效的 xlsx 工作簿", "文件")
+NOTICE = Kind("通知文件", "Word 文件", "有效的 .docx 文件", "通知文件")
+
+
+def read_once(path: Path, kind: Kind = WORKBOOK) -> bytes:
     """The file's bytes, read through one open of a regular file (never blocks on a FIFO)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise Unreadable("找不到文件") from None
+        raise Unreadable(f"找不到{kind.missing}") from None
     except IsADirectoryError:
-        raise Unreadable("这是一个文件夹，不是填报表") from None
+        raise Unreadable(f"这是一个文件夹，不是{kind.noun}") from None
     except OSError as err:
         raise Unreadable(f"无法读取文件：{err.strerror}") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise Unreadable("这是一个文件夹，不是填报表")
+            raise Unreadable(f"这是一个文件夹，不是{kind.noun}")
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("不是普通文件（管道、设备等），不能作为填报表收取")
+            raise Unreadable(f"不是普通文件（管道、设备等），不能作为{kind.noun}读取")
         if info.st_size > FILE_LIMIT:
-            raise Unreadable(f"文件过大（{info.st_size / MB:.1f} MB，上限 {FILE_LIMIT // MB} MB），不是 kjyd 填报表")
+            raise Unreadable(f"文件过大（{info.st_size / MB:.1f} MB，上限 {FILE_LIMIT // MB} MB），不像是{kind.noun}")
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(FILE_LIMIT + 1)
     except OSError as err:
@@ -83,37 +105,37 @@ def read_once(path: Path) -> bytes:
     finally:
         os.close(fd)
     if len(data) > FILE_LIMIT:  # it grew while being read
-        raise Unreadable(f"文件过大（上限 {FILE_LIMIT // MB} MB），不是 kjyd 填报表")
+        raise Unreadable(f"文件过大（上限 {FILE_LIMIT // MB} MB），不像是{kind.noun}")
     return data
 
 
-def check_parts(data: bytes) -> None:
+def check_parts(data: bytes, kind: Kind = WORKBOOK) -> None:
     """Refuse a zip whose parts would inflate beyond the limits, before any XML is parsed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise Unreadable("无法打开，文件已损坏或不是有效的 xlsx 工作簿") from None
+        raise Unreadable(f"无法打开，文件已损坏或不是{kind.valid}") from None
     if len(infos) > PARTS_LIMIT:
-        raise Unreadable(f"工作簿内部文件过多（{len(infos)} 个，上限 {PARTS_LIMIT}），不是 kjyd 填报表")
+        raise Unreadable(f"{kind.package}内部文件过多（{len(infos)} 个，上限 {PARTS_LIMIT}），不像是{kind.noun}")
     for info in infos:
         if info.file_size > PART_LIMIT:
             raise Unreadable(
-                f"工作簿内部文件 {info.filename[:60]} 解压后达 {info.file_size / MB:.0f} MB"
+                f"{kind.package}内部文件 {info.filename[:60]} 解压后达 {info.file_size / MB:.0f} MB"
                 f"（上限 {PART_LIMIT // MB} MB），拒绝读取（可能是恶意构造的文件）"
             )
     total = sum(info.file_size for info in infos)
     if total > TOTAL_LIMIT:
         raise Unreadable(
-            f"工作簿解压后共 {total / MB:.0f} MB（上限 {TOTAL_LIMIT // MB} MB），拒绝读取（可能是恶意构造的文件）"
+            f"{kind.package}解压后共 {total / MB:.0f} MB（上限 {TOTAL_LIMIT // MB} MB），拒绝读取（可能是恶意构造的文件）"
         )
-    _refuse_doctypes(data, infos)
+    _refuse_doctypes(data, infos, kind)
 
 
 _DOCTYPES = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 
 
-def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo], kind: Kind) -> None:
     """No part of a workbook needs a document type declaration; refuse any (entities live there).
 
     defusedxml guards the parts openpyxl streams, but openpyxl parses some small parts with lxml
@@ -125,9 +147,9 @@ def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
                 with archive.open(info) as part:
                     content = part.read(PART_LIMIT + 1)
                 if any(mark in content for mark in _DOCTYPES):
-                    raise Unreadable(f"工作簿内部文件 {info.filename[:60]} 含有 XML 实体声明，拒绝读取（可能是恶意构造的文件）")
+                    raise Unreadable(f"{kind.package}内部文件 {info.filename[:60]} 含有 XML 实体声明，拒绝读取（可能是恶意构造的文件）")
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
-        raise Unreadable("无法打开，文件已损坏或不是有效的 xlsx 工作簿") from None
+        raise Unreadable(f"无法打开，文件已损坏或不是{kind.valid}") from None
 
 
 _POSITION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?(c|row)\b[^>]*?\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")

@@ -23,6 +23,15 @@ _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+MB = 1024 * 1024
+PAGE_LIMIT = 5 * MB
+"""Largest web page read (a saved notice page is 50–500 KB). Reading costs about a second per
+megabyte of markup, so a page of nothing but tags stays within a few seconds."""
+TEXT_LIMIT = 2_000_000
+"""Most characters of text a notice may have once read (the 2022 notice has 7,000; a five-year
+plan about 100,000). Besides the file limits of :mod:`kjyd.untrusted_xlsx` (20 MB, parts of a
+.docx at most 10 MB, no entity declarations), which every notice file shares with workbooks."""
+
 
 def read_notice(path: Path) -> str:
     """The notice's text, paragraphs as lines, whitespace tidied; raises :class:`NoticeError`."""
@@ -31,19 +40,22 @@ def read_notice(path: Path) -> str:
 
 def read_with_warnings(path: Path) -> tuple[str, list[str]]:
     """(text, warnings): what :func:`read_notice` gives, and what the reader doubts about it."""
+    from kjyd.untrusted_xlsx import NOTICE, Unreadable, read_once
+
     warnings: list[str] = []
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NoticeError(f"{path}: 找不到通知文件") from None
-    except IsADirectoryError:
-        raise NoticeError(f"{path}: 这是一个文件夹，不是通知文件") from None
-    except OSError as err:
-        raise NoticeError(f"{path}: 无法读取通知文件：{err.strerror}") from None
+        data = read_once(path, NOTICE)  # a regular file, opened once, at most FILE_LIMIT bytes
+    except Unreadable as err:
+        raise NoticeError(f"{path}: {err}") from None
     suffix = path.suffix.lower()
     if suffix == ".docx":
         text = _docx(data, path)
     elif suffix in (".html", ".htm", ".shtml", ".xhtml"):
+        if len(data) > PAGE_LIMIT:
+            raise NoticeError(
+                f"{path}: 网页文件过大（{len(data) / MB:.1f} MB，上限 {PAGE_LIMIT // MB} MB），不像是一份通知的网页；"
+                "请在浏览器中复制通知正文，存为 .txt 后再试"
+            )
         text = _html(data)
     elif suffix == ".pdf":
         text = _pdf(data, path, warnings)
@@ -52,6 +64,11 @@ def read_with_warnings(path: Path) -> tuple[str, list[str]]:
     else:
         text = decode_text(data, path)
     text = tidy(text)
+    if len(text) > TEXT_LIMIT:
+        raise NoticeError(
+            f"{path}: 文字过多（{len(text):,} 字，上限 {TEXT_LIMIT:,} 字），不像是一份通知；"
+            "请只保留通知和计划正文后再试"
+        )
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise NoticeError(f"{path}: 文件中没有中文文字，不像是一份通知（{SUPPORTED}）")
     return text, warnings
@@ -121,6 +138,14 @@ def _docx(data: bytes, path: Path) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from kjyd.untrusted_xlsx import NOTICE, Unreadable, check_parts
+
+    try:
+        check_parts(data, NOTICE)  # zip bombs and entity declarations, before python-docx parses
+    except Unreadable as err:
+        raise NoticeError(f"{path}: {err}；{_SAVE_AS}") from None
+    if _is_workbook(data):
+        raise NoticeError(f"{path}: 这是 Excel 工作簿（扩展名被改成了 .docx），不是 Word 文件；{_SAVE_AS}")
     try:
         document = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as err:
@@ -144,6 +169,14 @@ def _docx(data: bytes, path: Path) -> str:
                         cells.append(cell.text)
                 lines.append(" ".join(cells))
     return "\n".join(lines)
+
+
+def _is_workbook(data: bytes) -> bool:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # check_parts opened it already
+        return "xl/workbook.xml" in archive.namelist() and "word/document.xml" not in archive.namelist()
 
 
 _CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "japaneseCounting",
@@ -226,39 +259,12 @@ def _format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "nav", "header", "footer", "aside",
-              "form", "select", "button", "input", "svg", "head")
-_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
-               "section", "article", "table", "ul", "ol", "dd", "dt", "blockquote", "pre", "center")
-
-
 def _html(data: bytes) -> str:
-    """A saved government web page: the page text without scripts, styles, menus and link lists.
+    """A saved government web page: the page text without scripts, styles, menus and link lists
+    (:mod:`kjyd.draft.page_text`, one pass over the file)."""
+    from kjyd.draft.page_text import page_text
 
-    Block elements become line breaks and inline ones (``<span>`` runs inside a paragraph) do not,
-    so a paragraph typeset in many spans stays one line. A list whose items are all links is a
-    menu, not content.
-    """
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(data, "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for menu in soup.find_all(("ul", "ol")):
-        items = menu.find_all("li")
-        if items and all(li.find("a") and li.get_text(strip=True) == li.find("a").get_text(strip=True)
-                         for li in items):
-            menu.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    text = soup.get_text("")
-    if title and title not in text:
-        text = title + "\n" + text
-    return text
+    return page_text(data)
 
 
 _MARKER = re.compile(
@@ -280,10 +286,23 @@ def _pdf(data: bytes, path: Path, warnings: list[str]) -> str:
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _pdf_limits():
+            reader = PdfReader(io.BytesIO(data))
+            if len(reader.pages) > PDF_PAGE_LIMIT:
+                raise NoticeError(
+                    f"{path}: PDF 有 {len(reader.pages):,} 页（上限 {PDF_PAGE_LIMIT} 页），不像是一份通知；{_SAVE_AS}"
+                )
+            pages = _pdf_pages(reader, path)
+    except NoticeError:
+        raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as err:
+        if type(err).__name__ == "LimitReachedError":  # one of the limits of _pdf_limits (pypdf ≥ 5)
+            raise NoticeError(
+                f"{path}: PDF 内容超出读取上限（结构或内容异常庞大，可能是恶意构造的文件）；{_SAVE_AS}"
+            ) from None
         raise NoticeError(f"{path}: 无法读取这个 PDF（{type(err).__name__}）；{_SAVE_AS}") from None
+    except Exception as err:  # a hostile file can fail anywhere inside pypdf (RecursionError, …)
+        raise NoticeError(f"{path}: 无法读取这个 PDF，文件已损坏或结构异常（{type(err).__name__}）；{_SAVE_AS}") from None
     lines = [line.strip() for page in pages for line in page.splitlines() if line.strip()]
     hanzi = sum(1 for line in lines for c in line if "\u4e00" <= c <= "\u9fff")
     visible = sum(1 for line in lines for c in line if not c.isspace())
@@ -300,6 +319,45 @@ def _pdf(data: bytes, path: Path, warnings: list[str]) -> str:
             "（有 Word 原件时改用 .docx 更准确）"
         )
     return text
+
+
+PDF_PAGE_LIMIT = 1000
+"""Most pages of a notice PDF (a five-year plan has about 100)."""
+PDF_CONTENT_LIMIT = 10 * MB
+"""Most bytes of page content (drawing instructions, once inflated) read over all pages: a page of
+text has 5–50 KB; reading costs time in proportion, so a small PDF cannot take minutes."""
+
+
+def _pdf_limits():
+    """pypdf's own limits, lowered to a notice's size (pypdf ≥ 7 has them; older ones its defaults)."""
+    from contextlib import nullcontext
+
+    try:
+        from pypdf import apply_configuration
+    except ImportError:
+        return nullcontext()
+    return apply_configuration(
+        zlib_maximum_output_length=PDF_CONTENT_LIMIT, lzw_maximum_output_length=PDF_CONTENT_LIMIT,
+        run_length_maximum_output_length=PDF_CONTENT_LIMIT, maximum_declared_stream_length=PDF_CONTENT_LIMIT,
+        array_based_stream_maximum_output_length=PDF_CONTENT_LIMIT, stream_parsing_work_maximum_count=500_000,
+        xform_maximum_invocations_per_extraction=200, page_tree_maximum_entries=10 * PDF_PAGE_LIMIT,
+    )
+
+
+def _pdf_pages(reader, path: Path) -> list[str]:
+    """Each page's text, refusing once the pages' content adds up to more than :data:`PDF_CONTENT_LIMIT`."""
+    pages: list[str] = []
+    content = 0
+    for number, page in enumerate(reader.pages, 1):
+        stream = page.get_contents()
+        content += len(stream.get_data()) if stream is not None else 0
+        if content > PDF_CONTENT_LIMIT:
+            raise NoticeError(
+                f"{path}: 第 {number} 页起 PDF 内容过多（页面内容累计超过 {PDF_CONTENT_LIMIT // MB} MB），"
+                f"不像是一份通知；{_SAVE_AS}"
+            )
+        pages.append(page.extract_text() or "")
+    return pages
 
 
 _DIGIT_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ ]+(?=\d)|(?<=[\d%])[ ]+(?=[\u4e00-\u9fff])")
