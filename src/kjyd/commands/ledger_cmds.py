@@ -405,7 +405,7 @@ LOG_CHUNK = 200
 
 
 def _print_table(plan: "Plan", entries: Iterable["Entry"]) -> int:
-    from kjyd.render.terminal.columns import Lines
+    from kjyd.render.terminal.columns import print_lines
     from kjyd.render.terminal.progress import WITHDRAWN, entry_text, log_table
     from kjyd.values import one_line
 
@@ -422,7 +422,7 @@ def _print_table(plan: "Plan", entries: Iterable["Entry"]) -> int:
                 e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"), WITHDRAWN if e.withdrawn else "有效",
             ))
         lines = log_table(rows, console.width)
-        console.print(Lines(lines if not printed else lines[2:]))  # the header once, over the first chunk
+        print_lines(console, lines if not printed else lines[2:])  # the header once, over the first chunk
         printed += len(rows)
     return printed
 

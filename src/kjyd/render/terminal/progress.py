@@ -301,14 +301,15 @@ def log_table(rows: Sequence[tuple[str, ...]], width: int) -> list[Text]:
                    Column("录入时间", width=16 if width >= 100 else 10, overflow="fold"), Column("状态")]
     lines = []
     for number, day, target, value, text, who, recorded, status in rows:
-        style = "dim strike" if status == WITHDRAWN else ""
+        withdrawn = status == WITHDRAWN  # plain strings otherwise: a Text per cell cost more than the layout
         if width < NARROW:
-            lines.append([Text(c, style=style) for c in (number, target, value, status)])
+            cells = (number, target, value, status)
+            lines.append([Text(c, style="dim strike") for c in cells] if withdrawn else list(cells))
             detail = "  ".join(part for part in (day, text.replace("\n", " "), who, f"录入 {recorded}") if part)
-            lines.append(["", Text(detail, style=style or "dim", overflow="fold")])
+            lines.append(["", Text(detail, style="dim strike" if withdrawn else "dim", overflow="fold")])
         else:
             cells = (number, day, target, value, text, who, recorded, status)
-            lines.append([Text(c, style=style) for c in cells])
+            lines.append([Text(c, style="dim strike") for c in cells] if withdrawn else list(cells))
     return layout(columns, lines, width)
 
 
