@@ -12,7 +12,8 @@ import pytest
 
 from tests import stores
 
-from kjyd.commands.ledger_cmds import LOG_CHUNK, LOG_DEFAULT_LIMIT
+from kjyd.commands.ledger_cmds import LOG_DEFAULT_LIMIT
+from kjyd.render.terminal.columns import CHUNK as LOG_CHUNK
 
 
 def _many(db_path, run, count: int) -> None:
@@ -62,3 +63,20 @@ def test_status_missing_reads_a_busy_month_without_holding_it(run, db_path):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["month"] == "2022-06"
+
+
+def test_show_all_and_json_stream_every_check_in_with_its_change(run, db_path):
+    _many(db_path, run, LOG_CHUNK * 2 + 7)  # 0 on 2022-01-01, then 1, 2, … on 2022-06-01
+    out = run("show", "十三", "--all").stdout
+    assert out.count("填报记录") == 1 and out.count("变化") == 1  # one table, one header
+    listed = [line for line in out.splitlines() if line.startswith("2022-06-01")]
+    assert len(listed) == LOG_CHUNK * 2 + 6
+    assert all("+1" in line for line in listed)  # each against the one before, across chunks
+    assert "共" not in out.split("填报记录")[1]  # nothing left out
+    text = run("show", "十三", "--json").stdout
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    history = data["history"]
+    assert len(history) == LOG_CHUNK * 2 + 7
+    assert [h["change"] for h in history] == [1] * (LOG_CHUNK * 2 + 6) + [None]
+    assert history[0]["status"] == "当前值" and history[0]["value"] == LOG_CHUNK * 2 + 6

@@ -46,3 +46,33 @@ def test_show_says_how_many_are_not_listed(run, monkeypatch):
     assert "2022-06-03" in out and "2022-06-02" not in out
     everything = run("show", "十三", "--all").stdout
     assert "2022-06-01" in everything and "共 22 条" not in everything
+
+
+@pytest.mark.parametrize("seed, as_of", [(5, date(2022, 12, 31)), (6, date(2022, 4, 10))])
+def test_the_streamed_history_of_show_all_is_the_whole_history_with_each_change(plan, tmp_path, seed, as_of):
+    """``show --all``/``--json`` read each target's check-ins from a cursor as they print; the rows,
+    their 变化 (against the previous counting figure of the same target) and states are the same."""
+    path = tmp_path / "ledger.db"
+    large_database(path, plan, 3000, seed=seed)
+    task = plan.find_task("十三")
+    ids = [t.id for t in task.targets]
+    with Ledger.open(path, write=False) as ledger:
+        everything = ledger.entries(plan.id, target_ids=ids, include_withdrawn=True)
+        month_ends = ledger.month_end_values(plan.id, report_months(plan, as_of))
+        streams = {i: ledger.iter_history(plan.id, i, as_of) for i in ids}
+        streamed = build_task_detail(plan, task, ledger.snapshot(plan.id, as_of), as_of, month_ends,
+                                     histories=streams)
+        assert not isinstance(streamed.history, tuple)  # read as it is consumed
+        rows = list(streamed.history)
+    full = build_task_detail(plan, task, everything, as_of, month_ends)
+    assert rows == list(full.history) and streamed.row == full.row
+    listed = [e for e in everything if e.date <= as_of]
+    assert [r.entry.id for r in rows] == [e.id for e in sorted(listed, key=lambda e: (e.date, e.id), reverse=True)]
+    for row in rows:  # 变化 worked out here the plain way: the previous counting figure of the target
+        e = row.entry
+        earlier = [x for x in listed if x.target_id == e.target_id and not x.withdrawn and x.value is not None
+                   and (x.date, x.id) < (e.date, e.id)]
+        if e.withdrawn or e.value is None or not earlier:
+            assert row.change is None
+        else:
+            assert row.change == pytest.approx(e.value - max(earlier, key=lambda x: (x.date, x.id)).value)

@@ -18,8 +18,10 @@ Decisions worth knowing when reading a report:
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -122,8 +124,10 @@ class TaskDetail:
     expected_percent: float
     tolerance: float
     row: TaskRow
-    history: tuple[HistoryRow, ...]
-    """Newest first, withdrawn check-ins included, none dated after as_of."""
+    history: Iterable[HistoryRow]
+    """Newest first, withdrawn check-ins included, none dated after as_of: a tuple, or — when built
+    from the ledger's cursors (``show --all``, ``--json``) — an iterator that reads the history as it
+    is consumed, once (so a task with 100,000 check-ins is never held in memory)."""
     months: tuple[str, ...]
     """"YYYY-MM" from the plan's first month to as_of's month."""
     month_values: dict[str, tuple[float | None, ...]]
@@ -243,39 +247,63 @@ def report_months(plan: Plan, as_of: date) -> list[str]:
     return months
 
 
-def _history(grouped: Mapping[str, list[Entry]], targets: Mapping[str, Target], as_of: date,
-             current_ids: set[int]) -> tuple[HistoryRow, ...]:
-    rows = []
-    for target_id, target in targets.items():
-        previous: float | None = None
-        for entry in sorted(grouped.get(target_id, []), key=lambda e: (e.date, e.id)):
-            change = None
-            if not entry.withdrawn and entry.value is not None:
-                change = None if previous is None else entry.value - previous
-                previous = entry.value
-            status = WITHDRAWN if entry.withdrawn else CURRENT if entry.id in current_ids else ""
-            rows.append(HistoryRow(entry, target, change, status))
-    rows.sort(key=lambda r: (r.entry.date, r.entry.id), reverse=True)
-    return tuple(r for r in rows if r.entry.date <= as_of)
+def _target_history(target: Target, entries: Iterable[Entry], current_ids: set[int]) -> Iterator[HistoryRow]:
+    """One target's history rows from its check-ins newest first (by date, id).
+
+    变化 of a counting check-in with a value is its value minus the next older such check-in's, so
+    its row waits until that one is read, and the rows read meanwhile (notes, withdrawn) wait
+    behind it: what is held is one such run, never the history.
+    """
+    def row(entry: Entry, change: float | None = None) -> HistoryRow:
+        status = WITHDRAWN if entry.withdrawn else CURRENT if entry.id in current_ids else ""
+        return HistoryRow(entry, target, change, status)
+
+    waiting: list[Entry] = []  # a valued check-in, then the older rows read after it
+    for entry in entries:
+        if not entry.withdrawn and entry.value is not None:
+            if waiting:
+                yield row(waiting[0], waiting[0].value - entry.value)
+                yield from map(row, waiting[1:])
+            waiting = [entry]
+        elif waiting:
+            waiting.append(entry)
+        else:
+            yield row(entry)
+    if waiting:
+        yield row(waiting[0])
+        yield from map(row, waiting[1:])
+
+
+def task_history(task: Task, histories: Mapping[str, Iterable[Entry]],
+                 current_ids: set[int]) -> Iterator[HistoryRow]:
+    """The task's history rows, newest first by (date, id), merged from each target's check-ins
+    (``histories[target_id]``, newest first, none after the as-of date), lazily."""
+    streams = [_target_history(t, histories.get(t.id, ()), current_ids) for t in task.targets]
+    return heapq.merge(*streams, key=lambda r: (r.entry.date, r.entry.id), reverse=True)
 
 
 def build_task_detail(plan: Plan, task: Task, entries: Iterable[Entry], as_of: date,
                       month_end_values: Mapping[str, Mapping[str, float | None]],
-                      tolerance: float = DEFAULT_TOLERANCE, *, history_limit: int | None = None,
+                      tolerance: float = DEFAULT_TOLERANCE, *,
+                      histories: Mapping[str, Iterable[Entry]] | None = None,
+                      history_limit: int | None = None,
                       history_total: int | None = None) -> TaskDetail:
-    """One task for ``kjyd show``: its row, full history and month-end values.
+    """One task for ``kjyd show``: its row, history and month-end values.
 
-    With ``history_limit`` only the newest that many history rows are kept; ``entries`` may then
-    be :meth:`kjyd.ledger.Ledger.recent` instead of the whole history, and ``history_total``
-    (its count) is passed through for the renderer to say how many are not listed.
+    The history comes from ``histories`` when given — per target id its check-ins newest first by
+    (date, id), none after ``as_of`` (:meth:`kjyd.ledger.Ledger.iter_history`) — and is then an
+    iterator read as it is rendered; ``entries`` need then only be what the targets' rows need
+    (:meth:`kjyd.ledger.Ledger.snapshot`). Without it the history is a tuple built from
+    ``entries``, which must then hold the task's history (withdrawn included) so that 变化 can be
+    computed against the previous check-in: the whole of it, or :meth:`kjyd.ledger.Ledger.recent`
+    with ``history_limit`` (only the newest that many rows are kept) and ``history_total`` (its
+    count, passed through for the renderer to say how many are not listed).
 
-    ``entries`` must be the task's whole history (withdrawn included) so that 变化 can be computed
-    against the previous check-in; ``month_end_values`` is ``{target_id: {"2022-01": value}}`` as
+    ``month_end_values`` is ``{target_id: {"2022-01": value}}`` as
     :meth:`kjyd.ledger.Ledger.month_end_values` returns it. The last month is shown as of
     ``as_of`` rather than its month end, so a mid-month as-of date never shows later check-ins.
     """
     grouped = _by_target(plan, entries)
-    targets = {t.id: t for t in task.targets}
     rows = tuple(target_row(plan, t, grouped.get(t.id, []), as_of, tolerance) for t in task.targets)
     current = {row.value_entry.id for row in rows if row.value_entry is not None}
     months = report_months(plan, as_of)
@@ -284,13 +312,21 @@ def build_task_detail(plan: Plan, task: Task, entries: Iterable[Entry], as_of: d
         ends = month_end_values.get(row.target.id, {})
         series = [ends.get(month) for month in months[:-1]] + [row.value]
         values[row.target.id] = tuple(series)
+    if histories is None:
+        newest_first = {
+            target_id: sorted((e for e in found if e.date <= as_of), key=lambda e: (e.date, e.id), reverse=True)
+            for target_id, found in grouped.items()
+        }
+        history: Iterable[HistoryRow] = tuple(itertools.islice(task_history(task, newest_first, current), history_limit))
+    else:
+        history = itertools.islice(task_history(task, histories, current), history_limit)
     return TaskDetail(
         plan=plan,
         as_of=as_of,
         expected_percent=expected_percent(plan, as_of),
         tolerance=tolerance,
         row=task_row(task, rows),
-        history=_history(grouped, targets, as_of, current)[:history_limit],
+        history=history,
         months=tuple(months),
         month_values=values,
         history_total=history_total,

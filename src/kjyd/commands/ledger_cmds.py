@@ -389,19 +389,19 @@ def _json_row(plan: "Plan", entry: "Entry") -> dict:
 
 def _print_json(plan: "Plan", entries: Iterable["Entry"]) -> int:
     """The JSON array ``json.dumps(rows, indent=2)`` would give, written one check-in at a time."""
-    import json
-    import textwrap
+    from kjyd.render.json_out import array
 
     count = 0
-    for count, entry in enumerate(entries, start=1):
-        item = json.dumps(_json_row(plan, entry), ensure_ascii=False, indent=2, allow_nan=False)
-        sys.stdout.write(("[\n" if count == 1 else ",\n") + textwrap.indent(item, "  "))
-    sys.stdout.write("\n]\n" if count else "[]\n")
+
+    def rows() -> Iterator[dict]:
+        nonlocal count
+        for count, entry in enumerate(entries, start=1):
+            yield _json_row(plan, entry)
+
+    for piece in array(rows()):
+        sys.stdout.write(piece)
+    sys.stdout.write("\n")
     return count
-
-
-LOG_CHUNK = 200
-"""Rows laid out and printed together by ``log --all`` (memory stays flat, however long the log)."""
 
 
 def _print_table(plan: "Plan", entries: Iterable["Entry"]) -> int:
@@ -411,23 +411,19 @@ def _print_table(plan: "Plan", entries: Iterable["Entry"]) -> int:
 
     console = output.console()
     printed = 0
-    for chunk in _chunks(entries, LOG_CHUNK):
-        rows = []
-        for e in chunk:
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        nonlocal printed
+        for e in entries:
+            printed += 1
             target = _known(plan, e.target_id)
             # The target's label (十三.1) names its task, so no separate 任务 column.
             name = f"{target.label} {target.name}" if target else e.target_id
-            rows.append((
+            yield (
                 str(e.id), str(e.date), name, _amount(target, e.value), entry_text(e), one_line(e.who),
                 e.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M"), WITHDRAWN if e.withdrawn else "有效",
-            ))
-        lines = log_table(rows, console.width)
-        print_lines(console, lines if not printed else lines[2:])  # the header once, over the first chunk
-        printed += len(rows)
+            )
+
+    for lines in log_table(rows(), console.width):  # streamed: the header once, over the first chunk
+        print_lines(console, lines)
     return printed
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk

@@ -6,6 +6,7 @@ Everything heavy (the plan loader, sqlite3, rich) is imported inside the functio
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Optional
 
@@ -172,21 +173,26 @@ def show_command(
     day = resolve_as_of(plan, as_of)
     ids = [t.id for t in found.targets]
     limit = None if as_json or show_all else SHOW_HISTORY
-    total = None
+    total = histories = None
     with app_state.ledger(write=False) as ledger:
-        if limit is None:
-            entries = ledger.entries(plan.id, target_ids=ids, include_withdrawn=True)
+        if limit is None:  # every check-in: streamed from one cursor per target as it is printed
+            entries = ledger.snapshot(plan.id, day)
+            histories = {i: ledger.iter_history(plan.id, i, day) for i in ids}
         else:  # a task can have thousands of check-ins: read only the newest and what they need
             entries, total = ledger.recent(plan.id, ids, day, limit)
         month_ends = ledger.month_end_values(plan.id, report_months(plan, day))
-    detail = build_task_detail(plan, found, entries, day, month_ends, parse_tolerance(tolerance),
-                               history_limit=limit,
-                               history_total=total)
-    if as_json:
-        from kjyd.render.json_out import dumps, task_data
+        detail = build_task_detail(plan, found, entries, day, month_ends, parse_tolerance(tolerance),
+                                   histories=histories, history_limit=limit, history_total=total)
+        if as_json:
+            from kjyd.render.json_out import task_json
 
-        output.say(dumps(task_data(detail)))
-        return
-    from kjyd.render.terminal.progress import task_view
+            for piece in task_json(detail):
+                sys.stdout.write(piece)
+            return
+        from kjyd.render.terminal.columns import print_lines
+        from kjyd.render.terminal.progress import history_view, task_view
 
-    _print(task_view(detail, output.console().width))
+        console = output.console()
+        console.print(task_view(detail, console.width))
+        for lines in history_view(detail, console.width):
+            print_lines(console, lines)

@@ -197,6 +197,14 @@ class Ledger(ABC):
         yield from self.entries(plan_id, target_ids=target_ids, month=month,
                                 include_withdrawn=include_withdrawn, limit=limit)
 
+    def iter_history(self, plan_id: str, target_id: str, as_of: date) -> Iterator["Entry"]:
+        """One target's check-ins dated on or before ``as_of``, newest first by (date, id), withdrawn
+        included, streamed: what ``show --all`` and ``show --json`` list (the report works out
+        变化 as it goes, see :func:`kjyd.report.task_history`). Stores override this to stream; the
+        default sorts :meth:`entries`."""
+        rows = [e for e in self.entries(plan_id, target_ids=[target_id]) if e.date <= as_of]
+        yield from sorted(rows, key=lambda e: (e.date, e.id), reverse=True)
+
     @abstractmethod
     def snapshot(self, plan_id: str, as_of: date) -> list["Entry"]:
         """The few check-ins a report as of ``as_of`` needs, per target.

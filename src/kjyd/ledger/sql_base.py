@@ -474,9 +474,17 @@ class SqlLedger(Ledger):
         limit: int | None = None,
     ) -> Iterator[Entry]:
         """Rows fetched a batch at a time from one cursor (the plan_id/id index keeps the order)."""
+        return self._stream(*_entries_query(plan_id, target_ids, month, include_withdrawn, limit))
+
+    def iter_history(self, plan_id: str, target_id: str, as_of: date) -> Iterator[Entry]:
+        """One backwards walk of the (plan_id, target_id, date, id) index: no sort, no list."""
+        return self._stream(
+            f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND target_id = ? AND date <= ? "
+            "ORDER BY date DESC, id DESC", (plan_id, target_id, as_of.isoformat()))
+
+    def _stream(self, sql: str, params: list | tuple) -> Iterator[Entry]:
         if self._conn is None:
             return
-        sql, params = _entries_query(plan_id, target_ids, month, include_withdrawn, limit)
         try:
             cursor = self._conn.execute(sql, params)
             while batch := cursor.fetchmany(500):

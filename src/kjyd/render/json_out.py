@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kjyd.report import HistoryRow, Report, TargetRow, TaskDetail, TaskRow
@@ -95,22 +96,41 @@ def _history(row: HistoryRow) -> dict[str, Any]:
     }
 
 
-def task_data(detail: TaskDetail) -> dict[str, Any]:
-    """``show --json``: the status fields for one task, plus its history and month-end values."""
+_HOLE = "\x00history\x00"
+
+
+def task_json(detail: TaskDetail) -> Iterator[str]:
+    """``show --json`` as pieces of text: the status fields for one task, plus its history and
+    month-end values — exactly what :func:`dumps` would write, with the history written one
+    check-in at a time as it is read (it may be the whole history, from the ledger's cursors)."""
     data = _head(detail.plan.id, detail.as_of, detail.expected_percent)
     data["targets"] = [_target(row) for row in detail.row.targets]
     data["tasks"] = [_task(detail.row) | {"text": detail.row.task.text}]
-    data["history"] = [_history(row) for row in detail.history]
+    data["history"] = _HOLE
     data["month_end"] = {
         target_id: {m: number(v) for m, v in zip(detail.months, values)}
         for target_id, values in detail.month_values.items()
     }
-    return data
+    before, after = dumps(data).split(dumps(_HOLE))
+    yield before
+    yield from array(map(_history, detail.history), level=1)
+    yield after + "\n"
 
 
 def dumps(data: Any) -> str:
     """Standard JSON only: ``allow_nan=False`` so a non-finite number fails here, never in a reader."""
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def array(items: Iterable[Any], level: int = 0) -> Iterator[str]:
+    """A JSON array as :func:`dumps` writes it ``level`` deep inside other values, one item at a
+    time (``log --json --all``, ``show --json``: never the whole list in memory)."""
+    pad = "  " * (level + 1)
+    first = True
+    for item in items:
+        yield ("[\n" if first else ",\n") + pad + dumps(item).replace("\n", "\n" + pad)
+        first = False
+    yield "[]" if first else "\n" + "  " * level + "]"
 
 
 def changes_data(changes) -> dict[str, Any]:

@@ -19,7 +19,8 @@ none wider than the width it was given and without trailing spaces; :class:`Line
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 from rich.cells import cell_len as _rich_cell_len
 from rich.cells import get_character_cell_size
@@ -74,19 +75,24 @@ def _content_width(col: Column, i: int, rows: Sequence[Sequence[Cell]], n: int) 
     return max(cell_len(line) for cell in cells for line in cell.split("\n"))
 
 
-def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
+def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int,
+                  at_least: Sequence[int] | None = None) -> list[int]:
     """Fixed and content widths first; sharing columns split what is left by ratio (as rich does),
-    except that a ``fit`` column hands what its content does not need to the others."""
+    except that a ``fit`` column hands what its content does not need to the others.
+
+    ``at_least``: widths a content or ``fit`` column keeps even if these rows need less (the
+    previous chunk's, so a streamed table's columns stay put)."""
+    floor = at_least or [0] * len(columns)
     widths = []
     for i, col in enumerate(columns):
         if col.width is not None or col.ratio:
             widths.append(col.width or 0)
             continue
         content = _content_width(col, i, rows, len(columns))
-        widths.append(min(content, col.max_width or content))
+        widths.append(max(min(content, col.max_width or content), floor[i]))
     rest = width - sum(widths) - len(GAP) * (len(columns) - 1)
     sharing = [i for i, col in enumerate(columns) if col.ratio]
-    limits = {i: _content_width(columns[i], i, rows, len(columns)) for i in sharing if columns[i].fit}
+    limits = {i: max(_content_width(columns[i], i, rows, len(columns)), floor[i]) for i in sharing if columns[i].fit}
     while sharing:
         total_ratio = sum(columns[i].ratio for i in sharing)
         shares = {}
@@ -217,6 +223,26 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
         for index in range(max(len(c) for c in cells)):
             lines.append(_line(row_columns, row_widths, cells, index, crop))
     return lines
+
+
+CHUNK = 200
+"""Rows :func:`layout_stream` lays out and hands over together."""
+
+
+def layout_stream(columns: Sequence[Column], rows: Iterable[Sequence[Cell]], width: int,
+                  title: str | None = None, chunk: int = CHUNK) -> Iterator[list[Text]]:
+    """:func:`layout` for rows read as they come (``log --all``, ``show --all``): ``chunk`` rows
+    at a time, the title and headers over the first only, so memory stays flat however many
+    rows there are. A column is as wide as the rows so far need: it only widens (rarely: a longer
+    number), so the columns of one chunk line up with the last one's."""
+    head = (title is not None) + 2 * any(col.header for col in columns)
+    iterator = iter(rows)
+    widths = None
+    while batch := list(itertools.islice(iterator, chunk)):
+        first = widths is None
+        widths = column_widths(columns, batch, width, widths)
+        lines = layout(fixed(columns, widths), batch, width, title)
+        yield lines if first else lines[head:]
 
 
 def _spanned(columns: Sequence[Column], widths: list[int], cells: int) -> tuple[Sequence[Column], list[int]]:

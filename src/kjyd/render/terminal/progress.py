@@ -10,7 +10,7 @@ out by :mod:`kjyd.render.terminal.columns`, not ``rich.table`` (see there why).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 
 from rich.console import Group
@@ -18,7 +18,7 @@ from rich.text import Text
 
 from kjyd.output import STATE_STYLES, can_show
 from kjyd.plan import Plan, Target, format_number, value_label
-from kjyd.render.terminal.columns import Cell, Column, Lines, column_widths, fixed, layout
+from kjyd.render.terminal.columns import Cell, Column, Lines, column_widths, fixed, layout, layout_stream
 from kjyd.report import WITHDRAWN, Report, TargetRow, TaskDetail, TaskRow, dated_note
 from kjyd.values import one_line
 
@@ -271,25 +271,44 @@ def _change(change: float | None) -> str:
     return f"+{format_number(change)}" if change > 0 else format_number(change)
 
 
-def _history_table(detail: TaskDetail, width: int) -> list[Text]:
+def _plain_or_struck(cells: Sequence[str], struck: bool) -> list[Cell]:
+    """A row's cells: dimmed and struck through when withdrawn, plain strings otherwise (a ``Text``
+    per cell cost more than laying the row out, in histories of 200,000 rows)."""
+    return [Text(c, style="dim strike") for c in cells] if struck else list(cells)
+
+
+def history_view(detail: TaskDetail, width: int) -> Iterator[list[Text]]:
+    """``kjyd show``'s 填报记录, newest first, laid out a chunk at a time as the history is read
+    (it may be the ledger's cursors: ``show --all`` of 100,000 check-ins), then what is not shown."""
     columns = [Column("日期"), Column("目标"), Column("数值", align="right"), Column("变化", align="right"),
                Column("说明", ratio=1, overflow="fold"), who_column(width), Column("状态")]
-    rows = []
-    for row in detail.history:
-        e = row.entry
-        style = "dim strike" if row.status == WITHDRAWN else ""
-        cells = [e.date.isoformat(), row.target.label, format_number(e.value) if e.value is not None else "",
-                 _change(row.change), entry_text(e), one_line(e.who), row.status]
-        rows.append([Text(cell, style=style) for cell in cells])
-    return layout(columns, rows, width, title="填报记录")
+    shown = 0
+
+    def rows() -> Iterator[list[Cell]]:
+        nonlocal shown
+        for row in detail.history:
+            shown += 1
+            e = row.entry
+            cells = [e.date.isoformat(), row.target.label, format_number(e.value) if e.value is not None else "",
+                     _change(row.change), entry_text(e), one_line(e.who), row.status]
+            yield _plain_or_struck(cells, row.status == WITHDRAWN)
+
+    yield from layout_stream(columns, rows(), width, title="填报记录")
+    total = detail.history_total or 0
+    if not shown:
+        yield [Text("尚无填报记录。")]
+    elif total > shown:
+        yield [Text(f"共 {total} 条填报记录，以上为最近 {shown} 条；"
+                    f"列出全部：kjyd show {detail.row.task.label} --all", style="dim")]
 
 
-def log_table(rows: Sequence[tuple[str, ...]], width: int) -> list[Text]:
+def log_table(rows: Iterable[tuple[str, ...]], width: int) -> Iterator[list[Text]]:
     """``kjyd log``: one check-in per row, newest first; withdrawn rows dimmed and struck through.
 
     ``rows`` hold the check-in's 编号, 日期, 任务·目标, 数值, 说明, 填报人, 录入时间 and 状态 as text.
     Below :data:`NARROW` columns a row keeps 编号, 任务·目标, 数值 and 状态 on its first line and puts
     日期, 说明, 填报人 and 录入时间 on a line spanning under it, so 状态 (有效/已撤销) is never cut off.
+    Laid out as the rows come, a chunk of lines at a time (:func:`layout_stream`).
     """
     if width < NARROW:
         columns = [Column("编号", align="right"), Column("任务·目标", ratio=1, overflow="fold"),
@@ -299,22 +318,22 @@ def log_table(rows: Sequence[tuple[str, ...]], width: int) -> list[Text]:
                    Column("任务·目标", ratio=3, overflow="fold", fit=True, min_width=12),
                    Column("数值", align="right"), Column("说明", ratio=3, overflow="fold"), who_column(width),
                    Column("录入时间", width=16 if width >= 100 else 10, overflow="fold"), Column("状态")]
-    lines = []
-    for number, day, target, value, text, who, recorded, status in rows:
-        withdrawn = status == WITHDRAWN  # plain strings otherwise: a Text per cell cost more than the layout
-        if width < NARROW:
-            cells = (number, target, value, status)
-            lines.append([Text(c, style="dim strike") for c in cells] if withdrawn else list(cells))
-            detail = "  ".join(part for part in (day, text.replace("\n", " "), who, f"录入 {recorded}") if part)
-            lines.append(["", Text(detail, style="dim strike" if withdrawn else "dim", overflow="fold")])
-        else:
-            cells = (number, day, target, value, text, who, recorded, status)
-            lines.append([Text(c, style="dim strike") for c in cells] if withdrawn else list(cells))
-    return layout(columns, lines, width)
+    def lines() -> Iterator[list[Cell]]:
+        for number, day, target, value, text, who, recorded, status in rows:
+            withdrawn = status == WITHDRAWN
+            if width < NARROW:
+                yield _plain_or_struck((number, target, value, status), withdrawn)
+                detail = "  ".join(part for part in (day, text.replace("\n", " "), who, f"录入 {recorded}") if part)
+                yield ["", Text(detail, style="dim strike" if withdrawn else "dim", overflow="fold")]
+            else:
+                yield _plain_or_struck((number, day, target, value, text, who, recorded, status), withdrawn)
+
+    return layout_stream(columns, lines(), width)
 
 
 def task_view(detail: TaskDetail, width: int) -> Group:
-    """``kjyd show``: the task's full text, its targets, month-end trend and check-in history."""
+    """``kjyd show`` down to its history: the task's full text, its targets and month-end trend
+    (the history follows, from :func:`history_view`)."""
     task = detail.row.task
     parts = [Text(f"{task.heading}{task.title}", style="bold")]
     if heading := detail.plan.section_heading(task):
@@ -332,12 +351,4 @@ def task_view(detail: TaskDetail, width: int) -> Group:
     ))
     parts += [Text(""), Lines(_targets_table(detail, width)), Text(""), Lines(_months_table(detail, width)),
               Text("")]
-    if detail.history:
-        parts.append(Lines(_history_table(detail, width)))
-        total = detail.history_total or 0
-        if total > len(detail.history):
-            parts.append(Text(f"共 {total} 条填报记录，以上为最近 {len(detail.history)} 条；"
-                              f"列出全部：kjyd show {task.label} --all", style="dim"))
-    else:
-        parts.append(Text("尚无填报记录。"))
     return Group(*parts)
