@@ -479,7 +479,7 @@ class SqlLedger(Ledger):
     def iter_history(self, plan_id: str, target_id: str, as_of: date) -> Iterator[Entry]:
         """One backwards walk of the (plan_id, target_id, date, id) index: no sort, no list."""
         return self._stream(
-            f"SELECT {_COLUMNS} FROM checkins WHERE plan_id = ? AND target_id = ? AND date <= ? "
+            f"SELECT {COLUMNS} FROM checkins WHERE plan_id = ? AND target_id = ? AND date <= ? "
             "ORDER BY date DESC, id DESC", (plan_id, target_id, as_of.isoformat()))
 
     def _stream(self, sql: str, params: list | tuple) -> Iterator[Entry]:
