@@ -106,7 +106,9 @@ def test_export_of_a_long_note_stays_within_excels_limit_in_csv(run, tmp_path, d
     assert max(len(f) for row in rows for f in row) == CELL_LIMIT
 
 
-@pytest.mark.parametrize("title", ["../../x_", "..\\..\\x", "CON", "a/b", "\u202egnp.exe", "长" * 200])
+# A bidi control ("\u202egnp.exe") no longer gets this far: the plan is refused at its line
+# (test_hardening_documents.test_hidden_characters_in_a_plan_are_refused_at_their_line).
+@pytest.mark.parametrize("title", ["../../x_", "..\\..\\x", "CON", "a/b", "长" * 200])
 def test_generated_file_names_stay_in_the_chosen_folder(run, tmp_path, monkeypatch, title):
     data = yaml.safe_load(BUNDLED_PLAN.read_text(encoding="utf-8"))
     data["short_title"] = title

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
-    BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator,
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator,
     model_validator,
 )
 
@@ -27,11 +27,26 @@ from kjyd.errors import PlanFileError
 from kjyd.numerals import MAX
 from kjyd.plan import IMPLICIT_NAME, IMPLICIT_UNIT, Headline, Plan, Section, Target, Task
 from kjyd.plan_yaml import MISSING_DASH, cut_at_comment, quote_difference, syntax_problem
-from kjyd.values import quoted
+from kjyd.values import HIDDEN, escaped, quoted
 
 Comparator = Literal["at_least", "more_than", "about", "reach", "at_most"]
 Kind = Literal["flow", "total", "level"]
-Text = Annotated[str, Field(min_length=1)]
+
+
+def _no_hidden(value: str) -> str:
+    """Refuse a character no plan text needs and every document would hide or choke on
+    (:data:`kjyd.values.HIDDEN`: ``"\\x01"`` in a unit failed the template with a traceback; U+202E
+    in a division name shows it reversed)."""
+    found = HIDDEN.search(value)
+    if found:
+        raise ValueError(
+            f"第 {found.start() + 1} 个字符是看不见的控制字符 {escaped(found.group())}（可能是从别处复制带来的），请删去"
+        )
+    return value
+
+
+Plain = Annotated[str, AfterValidator(_no_hidden)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_no_hidden)]
 Number = Annotated[int, Field(strict=True, ge=1, le=MAX)]
 """Task and section numbers: printed as Chinese numerals (十三), which go up to MAX. Strict, so
 ``number: true`` or ``number: 3.0`` is reported instead of being read as 1 or 3."""
@@ -146,9 +161,9 @@ class HeadlineSpec(_Strict):
 
     name: Text = Field(description=_D["name"])
     quote: Text = Field(description="goals_text 中写这一目标的一段话（逐字）")
-    ref: str | None = Field(None, description='同一指标在任务中的编号，如 "13.5"；有 ref 时不写 value 等')
+    ref: Plain | None = Field(None, description='同一指标在任务中的编号，如 "13.5"；有 ref 时不写 value 等')
     value: Amount | None = Field(None, description=_D["value"])
-    unit: str | None = Field(None, description=_D["unit"])
+    unit: Plain | None = Field(None, description=_D["unit"])
     comparator: Comparator | None = Field(None, description=_D["comparator"])
     kind: Kind | None = Field(None, description=_D["kind"])
     baseline: Amount | None = Field(None, description=_D["baseline"])
@@ -193,7 +208,7 @@ class PlanSpec(_Strict):
     numbering: Literal["chinese", "arabic"] = Field(
         "chinese", description="任务编号的显示方式：chinese 显示为（十三），arabic 显示为 13.；两种写法都可输入"
     )
-    goals_text: str = Field("", description="“主要目标”一段原文，逐字照录")
+    goals_text: Plain = Field("", description="“主要目标”一段原文，逐字照录")
     headlines: list[HeadlineSpec] = Field([], description="主要目标，按原文顺序")
     sections: list[SectionSpec] = Field([], description="部分（一、二、……）；不分部分的计划省略")
     tasks: list[TaskSpec] = Field([], description="任务；只有主要目标的计划可省略")

@@ -35,10 +35,11 @@ def shown(text: str, limit: int = 60) -> str:
     never a line break, and at most ``limit`` characters of it (a pasted 32,000-character value
     is not repeated in full)."""
     more = f"…（共{len(text)}字）" if len(text) > limit else ""
-    return "".join(c if c.isprintable() else _escaped(c) for c in text[:limit]) + more
+    return "".join(c if c.isprintable() else escaped(c) for c in text[:limit]) + more
 
 
-def _escaped(c: str) -> str:
+def escaped(c: str) -> str:
+    """One character as an escape a reader can see: ``\\x1b`` for a control character, else ``\\u202e``."""
     return f"\\u{ord(c):04x}" if unicodedata.category(c) != "Cc" and ord(c) < 0x10000 else repr(c)[1:-1]
 
 
@@ -54,12 +55,23 @@ def one_line(text: str) -> str:
     pasted note can neither break a table's rows nor send escape codes to the terminal (colours,
     cursor moves, a cleared screen) nor reverse the text that follows."""
     return "".join(
-        _escaped(c) if unicodedata.category(c) == "Cc" or c in _BIDI else c for c in " ".join(text.split())
+        escaped(c) if unicodedata.category(c) == "Cc" or c in _BIDI else c for c in " ".join(text.split())
     )
 
 
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Bidirectional controls: U+202E in a note or a division name would show the rest of the line reversed."""
+
+HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff" + "".join(sorted(_BIDI)) + "]")
+"""Characters a document must not carry as they are: those XML cannot hold at all (control
+characters but tab and line breaks, U+FFFE/U+FFFF, lone surrogates: python-docx and openpyxl fail
+with "All strings must be XML compatible"), DEL, and bidi controls (the rest of a line reversed)."""
+
+
+def visible(text: str) -> str:
+    """``text`` for a Word or Excel document: every :data:`HIDDEN` character written as its escape
+    (``\\x07``, ``\\u202e``), so nothing can fail the file or hide what it says."""
+    return HIDDEN.sub(lambda m: escaped(m.group()), text) if HIDDEN.search(text) else text
 
 
 def _normalise(text: str) -> str:

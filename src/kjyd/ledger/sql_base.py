@@ -39,7 +39,7 @@ from datetime import date, datetime, timezone
 from kjyd.entries import Entry, value_as_of
 from kjyd.errors import LedgerError
 from kjyd.ledger import Ledger, month_bounds, now_utc
-from kjyd.values import quoted
+from kjyd.values import MAX_VALUE, quoted
 
 
 # --- tables and columns (the same in both stores) ---------------------------------------------
@@ -151,7 +151,8 @@ def _entry(row: tuple) -> Entry:
         field, raw = "撤销时间", withdrawn
         withdrawn_at = _moment(withdrawn) if withdrawn else None
         field, raw = "数值", value
-        if value is not None and (isinstance(value, (str, bytes)) or not math.isfinite(value)):
+        if value is not None and (isinstance(value, (str, bytes)) or not math.isfinite(value)
+                                  or abs(value) > MAX_VALUE):  # what update and collect refuse
             raise ValueError(value)
     except (ValueError, TypeError):
         raise LedgerError(

@@ -25,6 +25,7 @@ python-docx is imported here only, and this module only by ``kjyd report``.
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 from typing import BinaryIO
 
 from docx import Document
@@ -36,6 +37,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
+from kjyd.values import visible
 from kjyd.written_report import TABLE_HEADER, WrittenReport
 
 TITLE_FONT = "方正小标宋简体"
@@ -64,6 +66,7 @@ TABLE_WIDTHS_MM = (10, 40, 26, 24, 16, 18, 22)
 
 
 def write_docx(stream: BinaryIO, report: WrittenReport) -> None:
+    report = _visible(report)
     document = Document()
     document.core_properties.title = report.title
     document.core_properties.author = ""
@@ -84,6 +87,19 @@ def write_docx(stream: BinaryIO, report: WrittenReport) -> None:
     if report.table_rows:  # a plan without 主要目标 has no table to attach
         _attachment(document, report)
     document.save(stream)
+
+
+def _visible(value):
+    """Every text of the report as :func:`kjyd.values.visible` writes it: a division's note with a
+    control character (\\x01) failed python-docx ("All strings must be XML compatible") with a
+    traceback, and a bidi override (U+202E) would print the rest of a paragraph reversed."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, tuple):
+        return tuple(_visible(item) for item in value)
+    if is_dataclass(value):
+        return replace(value, **{f.name: _visible(getattr(value, f.name)) for f in fields(value)})
+    return value
 
 
 # --- page ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import math
 import unicodedata
 from copy import copy
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -19,6 +19,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kjyd.render.cell_text import CELL_LIMIT, fit_cell  # noqa: F401  (CELL_LIMIT: part of this module's API)
+from kjyd.values import visible
 
 BODY_FONT = "仿宋"
 HEADER_FONT = "黑体"
@@ -61,12 +62,13 @@ def text(cell: Cell, value: str) -> Cell:
 
     openpyxl treats any string starting with "=" as a formula; forcing the type to string (and the
     quote-prefix style, so editing the cell in Excel keeps it text) makes Excel show it literally.
-    Characters XML cannot carry (control characters) are shown as ``\\x07`` rather than dropped.
+    Characters XML cannot carry (control characters) and bidi controls are shown as ``\\x07``,
+    ``\\u202e`` rather than dropped or obeyed (:func:`kjyd.values.visible`).
     """
     if not value:
         cell.value = None
         return cell
-    value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    value = visible(value)
     # Excel refuses to open a workbook with a longer cell. Only a cell that gathers many notes
     # (本月进展) can get there; each note is still whole in its own row of 填报记录.
     value = fit_cell(value)
@@ -77,10 +79,15 @@ def text(cell: Cell, value: str) -> Cell:
     return cell
 
 
+QUOTE, BACKSLASH = '"', "\\"
+
+
 def number_format(unit: str, value: float | None) -> str:
     """Numbers keep their unit in the format (1,200亿元) and stay numbers for sums and filters."""
     digits = "#,##0" if value is None or float(value).is_integer() else "#,##0.0#"
-    return f'{digits}"{unit}"' if unit else digits
+    # The unit is a quoted literal: a quotation mark in it (个") closes the literal, is written as
+    # \" and reopens it, so no unit can add format sections (;[Red]) or leave a quote open.
+    return f'{digits}"{unit.replace(QUOTE, QUOTE + BACKSLASH + QUOTE + QUOTE)}"' if unit else digits
 
 
 def shown_number(value: float, unit: str = "") -> str:
