@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 
 from kjyd import output
 from kjyd.errors import LedgerError
 from kjyd.ledger import display_setting
+from kjyd.ledger import sql_base
 from kjyd.ledger.sql_base import MEANINGS_TABLES, SqlLedger
 
 SCHEMA = "kjyd"
@@ -103,7 +104,17 @@ def _driver():
         import psycopg
     except ImportError:
         raise LedgerError("使用 PostgreSQL 数据库需要 psycopg：请运行 pip install \"psycopg[binary]\"") from None
+    _quiet_log()
     return psycopg
+
+
+@lru_cache(maxsize=1)
+def _quiet_log() -> None:
+    """psycopg logs a few recoveries as English warnings (ending a pipeline after an error that
+    was already raised); users see a failure as our one Chinese line, never a library's log."""
+    import logging
+
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 
 _CONNECT_REASONS = (
@@ -286,14 +297,16 @@ class PostgresLedger(SqlLedger):
     # rights ---------------------------------------------------------------------------------
 
     def _insert(self, conn: _Connection, fields: dict):
-        """If the server's rights refuse the row, :meth:`_begin_write` asks whose target it is once the
-        transaction is rolled back, and the user gets one line saying so."""
-        try:
-            return super()._insert(conn, fields)
-        except LedgerError as err:
-            if getattr(err, "sqlstate", "") == "42501":
-                err.refused = ("填报", fields["plan_id"], fields["target_id"])
-            raise
+        """If the server's rights refuse the row (now, or at the commit of a batched write),
+        :meth:`_begin_write` asks whose target it is once the transaction is rolled back, and the
+        user gets one line saying so."""
+        self._inserting = (fields["plan_id"], fields["target_id"])
+        return super()._insert(conn, fields)
+
+    def _returned(self, cursor):
+        if self._conn.pg.info.pipeline_status == _driver().pq.PipelineStatus.OFF:
+            return super()._returned(cursor)
+        return lambda: sql_base._entry(cursor.fetchone())  # arrives with the commit
 
     def _check_withdrawn(self, conn: _Connection, ids: list[int], changed: int) -> None:
         if changed == len(ids):
@@ -342,21 +355,28 @@ class PostgresLedger(SqlLedger):
     # the dialect hooks of SqlLedger ---------------------------------------------------------
 
     @contextmanager
-    def _begin_write(self) -> Iterator[_Connection]:
+    def _begin_write(self, *, batched: bool = False) -> Iterator[_Connection]:
         """The database's kjyd advisory lock, taken as the transaction's first statement (the
         server's ``BEGIN IMMEDIATE``). A row the server's rights refused is explained once the
-        transaction is rolled back."""
+        transaction is rolled back.
+
+        ``batched`` uses psycopg's pipeline mode: BEGIN, the lock and the first read travel
+        together, and what follows the last read (the insert, the meanings, COMMIT) goes in one
+        more message. While the lock is held the client is woken once, not once per statement:
+        with 30 desks adding at once on two cores, each wake-up waits for a CPU, and every
+        other desk waits for the lock meanwhile.
+        """
         if self._conn is None or not self._writable:
             raise LedgerError(f"数据库 {self.location} 以只读方式打开，不能写入")
+        self._inserting = None
         try:
-            with self._transaction():
+            with (self._conn.pg.pipeline() if batched else nullcontext()), self._transaction():
                 self._conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
                 yield self._conn
         except LedgerError as err:
-            refused = getattr(err, "refused", None)
-            if refused is None:
+            if getattr(err, "sqlstate", "") != "42501" or self._inserting is None:
                 raise
-            raise self._refusal(self._conn, *refused) or err from None
+            raise self._refusal(self._conn, "填报", *self._inserting) or err from None
         output.note_change()  # committed: exit codes must now say that something was stored
 
     @contextmanager

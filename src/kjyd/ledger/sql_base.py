@@ -220,9 +220,14 @@ class SqlLedger(Ledger):
         return LedgerError(f"数据库 {self.location} 出错：{err}")
 
     @abstractmethod
-    def _begin_write(self) -> AbstractContextManager:
+    def _begin_write(self, *, batched: bool = False) -> AbstractContextManager:
         """One all-or-nothing transaction holding the store's write lock from its first statement;
-        on commit of a change, :func:`kjyd.output.note_change`. Yields the connection."""
+        on commit of a change, :func:`kjyd.output.note_change`. Yields the connection.
+
+        ``batched``: the transaction reads no row counts, so a server may send the statements whose
+        results are not read yet together with the commit (fewer round trips while the lock is
+        held); results of an ``INSERT … RETURNING`` then come through :meth:`_returned`.
+        """
 
     def close(self) -> None:
         if self._conn is not None:
@@ -232,10 +237,10 @@ class SqlLedger(Ledger):
     # transactions -------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator:
+    def _write(self, *, batched: bool = False) -> Iterator:
         """A write transaction (:meth:`_begin_write`) that also remembers the target meanings
         :meth:`remember_with_writes` asked for, before it commits."""
-        with self._begin_write() as conn:
+        with self._begin_write(batched=batched) as conn:
             yield conn
             if self._remember is not None:
                 self._remember_in(conn, *self._remember)
@@ -250,7 +255,8 @@ class SqlLedger(Ledger):
 
     # writing ------------------------------------------------------------------------------
 
-    def _insert(self, conn: object, fields: dict) -> Entry:
+    def _insert(self, conn: object, fields: dict) -> Callable[[], Entry]:
+        """Insert one check-in; returns how to get it as stored (call after the transaction)."""
         values = {
             "plan_id": fields["plan_id"],
             "target_id": fields["target_id"],
@@ -264,12 +270,18 @@ class SqlLedger(Ledger):
             "contact": fields.get("contact", "") or "",
         }
         recorded = now_text()
-        row = conn.execute(
+        return self._returned(conn.execute(
             f"INSERT INTO checkins ({', '.join(RECORD_FIELDS)}, recorded_at) "
             f"VALUES ({', '.join('?' * len(RECORD_FIELDS))}, ?) RETURNING {COLUMNS}",
             (*(values[k] for k in RECORD_FIELDS), recorded),
-        ).fetchone()
-        return _entry(row)
+        ))
+
+    def _returned(self, cursor) -> Callable[[], Entry]:
+        """The row an ``INSERT … RETURNING`` gave, as an :class:`Entry` once asked for. Read at once
+        here (SQLite must finish a statement before it commits); a server batching the write
+        delivers it with the commit."""
+        row = cursor.fetchone()
+        return lambda: _entry(row)
 
     def _value_candidate(self, plan_id: str, target_id: str, as_of: date) -> list[Entry]:
         """The one row that can give the value as of ``as_of`` (empty if none)."""
@@ -296,18 +308,18 @@ class SqlLedger(Ledger):
     ) -> tuple[Entry, float | None]:
         if value is not None and add is not None:
             raise ValueError("value and add are mutually exclusive")
-        with self._write() as conn:
+        with self._write(batched=True) as conn:  # the lock, the read, the insert and the commit
             previous = value_as_of(self._value_candidate(plan_id, target_id, date), date)
             if add is not None:
                 value = (previous or 0.0) + add
             if value is not None and check is not None:
                 check(value)
-            entry = self._insert(
+            inserted = self._insert(
                 conn,
                 dict(plan_id=plan_id, target_id=target_id, date=date, value=value, note=note, who=who,
                      problems=problems, next_steps=next_steps, source=source),
             )
-        return entry, previous
+        return inserted(), previous
 
     def record_many(self, rows: list[dict], *, unless_source_suffix: str | None = None) -> list[Entry] | None:
         with self._write() as conn:
@@ -319,7 +331,8 @@ class SqlLedger(Ledger):
                 ).fetchone()
                 if found:
                     return None
-            return [self._insert(conn, row) for row in rows]
+            inserted = [self._insert(conn, row) for row in rows]
+        return [made() for made in inserted]
 
     def withdraw_last(self, *, plan_id: str, who: str, only_if_id: int | None = None) -> Entry:
         with self._write() as conn:
