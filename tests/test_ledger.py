@@ -269,11 +269,13 @@ def test_snapshot_and_month_end_values_agree_with_full_history(tmp_path_factory,
                 led.withdraw_last(plan_id=PLAN, who="乙")
         history = led.entries(PLAN)
         snap = led.snapshot(PLAN, as_of)
+        one_target = {target: led.snapshot(PLAN, as_of, [target]) for target in TARGETS}  # what update reads
         months = [f"2022-{m:02d}" for m in range(1, 13)]
         ends = led.month_end_values(PLAN, months)
     for target in TARGETS:
         full = [e for e in history if e.target_id == target]
         part = [e for e in snap if e.target_id == target]
+        assert one_target[target] == part
         assert value_entry_as_of(part, as_of) == value_entry_as_of(full, as_of)
         assert latest_entry_as_of(part, as_of) == latest_entry_as_of(full, as_of)
         noted = lambda entries: latest_entry_as_of([e for e in entries if e.note], as_of)  # noqa: E731

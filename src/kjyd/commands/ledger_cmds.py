@@ -160,7 +160,7 @@ def _current_entry(ledger, plan: "Plan", target_id: str) -> Optional["Entry"]:
     from kjyd.entries import value_entry_as_of
 
     as_of = max(today(), plan.end)
-    return value_entry_as_of([e for e in ledger.snapshot(plan.id, as_of) if e.target_id == target_id], as_of)
+    return value_entry_as_of(ledger.snapshot(plan.id, as_of, [target_id]), as_of)
 
 
 def _confirm_magnitude(ledger, plan_id: str, target: "Target", day, number: float | None,
@@ -176,7 +176,7 @@ def _confirm_magnitude(ledger, plan_id: str, target: "Target", day, number: floa
     from kjyd.entries import value_as_of
     from kjyd.magnitude import implausible
 
-    candidates = [e for e in ledger.snapshot(plan_id, day) if e.target_id == target.id]  # indexed seeks
+    candidates = ledger.snapshot(plan_id, day, [target.id])  # three indexed seeks
     previous = value_as_of(candidates, day)
     final = number if number is not None else (previous or 0.0) + delta
     reason = implausible(target, final, previous)

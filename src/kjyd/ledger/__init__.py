@@ -206,8 +206,9 @@ class Ledger(ABC):
         yield from sorted(rows, key=lambda e: (e.date, e.id), reverse=True)
 
     @abstractmethod
-    def snapshot(self, plan_id: str, as_of: date) -> list["Entry"]:
-        """The few check-ins a report as of ``as_of`` needs, per target.
+    def snapshot(self, plan_id: str, as_of: date, target_ids: Iterable[str] | None = None) -> list["Entry"]:
+        """The few check-ins a report as of ``as_of`` needs, per target (of every target that has
+        check-ins, or only of ``target_ids``: what ``update`` reads about the one it changes).
 
         For each target: the latest counting check-in with a value, the latest counting check-in
         of any kind, and the latest counting check-in with a note, all dated on or before

@@ -506,9 +506,17 @@ class SqlLedger(Ledger):
         except self._Error as err:
             raise self._failure(err) from None
 
-    def snapshot(self, plan_id: str, as_of: date) -> list[Entry]:
+    def snapshot(self, plan_id: str, as_of: date, target_ids: Iterable[str] | None = None) -> list[Entry]:
         """Each of the three picks per target is one backwards step on the (plan_id, target_id,
         date, id) index."""
+        params = {"plan": plan_id, "as_of": as_of.isoformat()}
+        if target_ids is None:
+            targets = f"WITH RECURSIVE {_plan_targets(':plan')} "
+        else:
+            params.update((f"t{n}", target) for n, target in enumerate(dict.fromkeys(target_ids)))
+            if len(params) == 2:
+                return []
+            targets = f"WITH targets(target_id) AS (VALUES {', '.join(f'(:t{n})' for n in range(len(params) - 2))}) "
         pick = (
             "(SELECT x.id FROM checkins x WHERE x.plan_id = :plan AND x.target_id = t.target_id "
             "AND x.date <= :as_of AND x.withdrawn_at IS NULL {extra} "
@@ -516,11 +524,7 @@ class SqlLedger(Ledger):
         )
         picks = [pick.format(extra=extra) for extra in ("AND x.value IS NOT NULL", "", "AND x.note != ''")]
         union = " UNION ".join(f"SELECT {p} FROM targets t" for p in picks)
-        return self._select(
-            f"WITH RECURSIVE {_plan_targets(':plan')} "
-            f"SELECT {COLUMNS} FROM checkins WHERE id IN ({union}) ORDER BY id DESC",
-            {"plan": plan_id, "as_of": as_of.isoformat()},
-        )
+        return self._select(f"{targets}SELECT {COLUMNS} FROM checkins WHERE id IN ({union}) ORDER BY id DESC", params)
 
     def recent(self, plan_id: str, target_ids: Iterable[str], as_of: date, limit: int) -> tuple[list[Entry], int]:
         """Every step is an indexed seek, so a task with years of history costs the same as one
@@ -543,8 +547,7 @@ class SqlLedger(Ledger):
                     "AND withdrawn_at IS NULL AND value IS NOT NULL AND (date < ? OR (date = ? AND id < ?)) "
                     "ORDER BY date DESC, id DESC LIMIT 1",
                     (plan_id, target_id, oldest.date.isoformat(), oldest.date.isoformat(), oldest.id)))
-        wanted = set(ids)
-        found.update((e.id, e) for e in self.snapshot(plan_id, as_of) if e.target_id in wanted)
+        found.update((e.id, e) for e in self.snapshot(plan_id, as_of, ids))
         total = 0
         if self._conn is not None and ids:
             try:
