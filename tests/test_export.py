@@ -454,3 +454,29 @@ def test_trend_months_name_the_year_when_the_period_crosses_new_year():
     assert month_headers(["2022-01", "2022-02"]) == ["1月", "2月"]
     months = ["2023-11", "2023-12", "2024-01", "2024-02"]
     assert month_headers(months) == ["2023年11月", "12月", "2024年1月", "2月"]
+
+
+@pytest.mark.parametrize("month", ["2022-06", "2022-12"])
+def test_csv_and_workbook_say_the_same_words_for_every_task(run, seeded, tmp_path, monkeypatch, month):
+    """The CSV reads each task's month from the ledger as it writes; the workbook holds the month.
+    Either way the same notes (oldest first), problems and next steps — in the plan's last month
+    with each target's latest note of the year where that month has none."""
+    monkeypatch.setenv("KJYD_TODAY", "2023-01-05")
+    ok(run("update", "十三.5", "--value", "2600", "--date", "2022-12-20", "--note", "全年登记",
+           "--problems", "部分合同登记滞后", "--next", "年底前完成"))
+    ok(run("update", "十三.1", "--date", "2022-12-21", "--note", "年底核查", "--problems", "场地不足"))
+    ok(run("export", "--month", month, "-o", str(tmp_path / "表.xlsx")))
+    ok(run("export", "--month", month, "-o", str(tmp_path / "表.csv")))
+    ws = openpyxl.load_workbook(tmp_path / "表.xlsx")["推进情况"]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "表.csv").read_text(encoding="utf-8-sig"), newline="")))
+    checked = 0
+    for row in rows:
+        first = task_rows(ws, row["序号"])[0]
+        for column in ("本月进展", "存在问题", "下一步计划"):
+            assert row[column] == (ws.cell(first, COL[column]).value or ""), (row["目标编号"], column)
+            checked += bool(row[column])
+    assert checked >= 4
+    words = next(r for r in rows if r["目标编号"] == "十三.5")
+    if month == "2022-12":
+        assert words["存在问题"] == "部分合同登记滞后\n场地不足"
+        assert words["本月进展"] == "12月20日（技术合同成交额）：全年登记\n12月21日（布局建设科技成果转化中试基地）：年底核查"

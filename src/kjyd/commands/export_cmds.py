@@ -59,9 +59,7 @@ def export_command(
     示例：kjyd export --month 2022-06 ｜ kjyd export --month 2022-06 --brief
     """
     from kjyd.clock import today
-    from kjyd.commands.changes_cmds import month_changes
     from kjyd.divisions import safe_filename
-    from kjyd.report import report_months
     from kjyd.values import parse_tolerance
 
     app_state = state(ctx)
@@ -75,28 +73,50 @@ def export_command(
     name = f"{safe_filename(plan.short_title)}{kind}_{month}.{fmt}"  # short_title: ../../x
     path = destination(out, name, force, suffix=f".{fmt}")
 
+    if fmt == "csv":
+        _write_csv(app_state, month, as_of, tolerance, path)
+    else:
+        _write_xlsx(app_state, month, as_of, tolerance, path, brief)
+    output.say(f"已导出：{path}")
+    _remember(app_state.db_path, plan.id, month, as_of, path)
+
+
+def _write_csv(app_state, month: str, as_of: "date", tolerance: float, path: Path) -> None:
+    """No 较上月 column: the report as of the month's end, and each task's month read from the
+    ledger as its row is written (a month of 17,000 check-ins is never held)."""
+    from kjyd.render.csv_out import write_csv
+    from kjyd.report import build_report
+
+    plan = app_state.plan
+    with app_state.ledger(write=False) as ledger:
+        report = build_report(plan, ledger.snapshot(plan.id, as_of), as_of, tolerance)
+        write_atomically(path, lambda f: write_csv(f, report, lambda task: ledger.iter_entries(
+            plan.id, target_ids=[t.id for t in task.targets], month=month, include_withdrawn=False,
+            oldest_first=True)))
+
+
+def _write_xlsx(app_state, month: str, as_of: "date", tolerance: float, path: Path, brief: bool) -> None:
+    """The workbook (or the brief) lists the month's check-ins and compares with last month."""
+    from kjyd.commands.changes_cmds import month_changes
+    from kjyd.report import report_months
+
+    plan = app_state.plan
     with app_state.ledger(write=False) as ledger:
         month_entries = ledger.entries(plan.id, month=month, include_withdrawn=True)
         # 较上月 and the report itself: the month's changes carry the report as of the month end.
         changes = month_changes(ledger, plan, month, tolerance, month_entries)
         report = changes.after
         months = report_months(plan, as_of)
-        trend = ledger.month_end_values(plan.id, months) if fmt == "xlsx" and not brief else {}
+        trend = ledger.month_end_values(plan.id, months) if not brief else {}
 
     if brief:
         from kjyd.render.xlsx.brief import write_brief
 
         write_atomically(path, lambda f: write_brief(f, changes))
-    elif fmt == "xlsx":
+    else:
         from kjyd.render.xlsx.workbook import write_workbook
 
         write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend, changes))
-    else:
-        from kjyd.render.csv_out import write_csv
-
-        write_atomically(path, lambda f: write_csv(f, report, month_entries))
-    output.say(f"已导出：{path}")
-    _remember(app_state.db_path, plan.id, month, as_of, path)
 
 
 def export_month(plan, month: str | None, now, what: str = "推进情况表") -> tuple[str, "date"]:

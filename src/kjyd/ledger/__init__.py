@@ -190,12 +190,15 @@ class Ledger(ABC):
         month: str | None = None,
         include_withdrawn: bool = True,
         limit: int | None = None,
+        oldest_first: bool = False,
     ) -> Iterator["Entry"]:
         """:meth:`entries`, streamed: what ``log --all``, ``status --missing`` and the CSV export
-        read, in constant memory however long the history. Stores override this to stream; the
-        default only saves its callers from caring."""
-        yield from self.entries(plan_id, target_ids=target_ids, month=month,
-                                include_withdrawn=include_withdrawn, limit=limit)
+        read, in constant memory however long the history. ``oldest_first``: by (date, id)
+        instead of newest recorded first. Stores override this to stream; the default only saves
+        its callers from caring."""
+        rows = self.entries(plan_id, target_ids=target_ids, month=month, include_withdrawn=include_withdrawn,
+                            limit=limit)
+        yield from sorted(rows, key=lambda e: (e.date, e.id)) if oldest_first else rows
 
     def iter_history(self, plan_id: str, target_id: str, as_of: date) -> Iterator["Entry"]:
         """One target's check-ins dated on or before ``as_of``, newest first by (date, id), withdrawn

@@ -177,7 +177,7 @@ def _entry(row: tuple) -> Entry:
 
 
 def _entries_query(plan_id: str, target_ids: Iterable[str] | None, month: str | None,
-                   include_withdrawn: bool, limit: int | None) -> tuple[str, list]:
+                   include_withdrawn: bool, limit: int | None, oldest_first: bool = False) -> tuple[str, list]:
     where = ["plan_id = ?"]
     params: list = [plan_id]
     if target_ids is not None:
@@ -190,7 +190,8 @@ def _entries_query(plan_id: str, target_ids: Iterable[str] | None, month: str | 
         params += [first.isoformat(), last.isoformat()]
     if not include_withdrawn:
         where.append("withdrawn_at IS NULL")
-    sql = f"SELECT {COLUMNS} FROM checkins WHERE {' AND '.join(where)} ORDER BY id DESC"
+    order = "date, id" if oldest_first else "id DESC"
+    sql = f"SELECT {COLUMNS} FROM checkins WHERE {' AND '.join(where)} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
@@ -486,9 +487,11 @@ class SqlLedger(Ledger):
         month: str | None = None,
         include_withdrawn: bool = True,
         limit: int | None = None,
+        oldest_first: bool = False,
     ) -> Iterator[Entry]:
-        """Rows fetched a batch at a time from one cursor (the plan_id/id index keeps the order)."""
-        return self._stream(*_entries_query(plan_id, target_ids, month, include_withdrawn, limit))
+        """Rows fetched a batch at a time from one cursor (the plan_id/id index keeps the order;
+        ``oldest_first`` is sorted by the database, in its own bounded memory)."""
+        return self._stream(*_entries_query(plan_id, target_ids, month, include_withdrawn, limit, oldest_first))
 
     def iter_history(self, plan_id: str, target_id: str, as_of: date) -> Iterator[Entry]:
         """One backwards walk of the (plan_id, target_id, date, id) index: no sort, no list."""

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from kjyd.entries import Entry
 from kjyd.render.cell_text import csv_text
-from kjyd.render.table_rows import progress_tasks
+from kjyd.plan import Task
+from kjyd.render.table_rows import progress_rows
 from kjyd.report import Report
 
 CSV_HEADERS = (
@@ -35,11 +36,13 @@ def _number(value: float | None, digits: int = 4) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.{digits}f}".rstrip("0")
 
 
-def write_csv(stream: BinaryIO, report: Report, month_entries: Iterable[Entry]) -> None:
+def write_csv(stream: BinaryIO, report: Report, checkins_of: Callable[[Task], Iterable[Entry]]) -> None:
+    """The table, a task at a time; ``checkins_of(task)``: its month's check-ins oldest first (see
+    :func:`kjyd.render.table_rows.progress_rows`), typically read from the ledger as it is called."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow(CSV_HEADERS)
-    for item in progress_tasks(report, month_entries):
+    for item in progress_rows(report, checkins_of):
         task = item.row.task
         for target_row in item.row.targets:
             target = target_row.target

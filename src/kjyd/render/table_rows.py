@@ -7,14 +7,14 @@ module only groups the month's check-ins by task and phrases them the way an off
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from kjyd.entries import Entry
 from kjyd.errors import AddressNotFound
 from kjyd.periods import at_end
-from kjyd.plan import Plan, Target
+from kjyd.plan import Plan, Target, Task
 from kjyd.report import Report, TaskRow
 
 PROGRESS_HEADERS = (
@@ -60,45 +60,70 @@ def oldest_first(entries: Iterable[Entry]) -> list[Entry]:
 
 
 def progress_tasks(report: Report, month_entries: Iterable[Entry]) -> list[ProgressTask]:
-    """Every task in plan order with the month's notes, problems and next steps.
+    """Every task in plan order with the month's notes, problems and next steps (see
+    :func:`progress_rows`), from the month's check-ins held in a list (the workbook lists them all
+    on its 填报记录 sheet anyway); withdrawn ones count for nothing here."""
+    by_task: dict[int, list[Entry]] = {}
+    for entry in oldest_first(e for e in month_entries if not e.withdrawn):
+        target = target_of(report.plan, entry.target_id)
+        if target is not None and target.task is not None:
+            by_task.setdefault(target.task, []).append(entry)
+    return list(progress_rows(report, lambda task: by_task.get(task.number, [])))
 
-    ``month_entries`` are the check-ins dated in the chosen month; withdrawn ones count for
-    nothing here (they are listed, marked, on the 填报记录 sheet). In the plan's last month the
-    table speaks of the whole period: a target without a note that month shows its latest note
-    of the period (dated), so a task finished in spring is not blank in December.
+
+def progress_rows(report: Report, checkins_of: Callable[[Task], Iterable[Entry]]) -> Iterator[ProgressTask]:
+    """Every task in plan order with the month's notes, problems and next steps, one at a time.
+
+    ``checkins_of(task)`` gives the check-ins of the task's targets dated in the chosen month,
+    oldest first by (date, id): a list, or a cursor (the CSV export reads each task's month from the
+    ledger as it writes, so a month of 17,000 check-ins is never held); withdrawn ones are skipped.
+    In the plan's last month the table speaks of the whole period: a target without a note that
+    month shows its latest note of the period (dated), so a task finished in spring is not blank
+    in December.
     """
     plan = report.plan
-    by_task: dict[int, list[tuple[Entry, Target]]] = {}
-    for entry in oldest_first(e for e in month_entries if not e.withdrawn):
-        target = target_of(plan, entry.target_id)
-        if target is not None and target.task is not None:
-            by_task.setdefault(target.task, []).append((entry, target))
-    rows = []
     whole = at_end(plan, report.as_of)
     for task_row in report.tasks:
         task = task_row.task
-        checkins = by_task.get(task.number, [])
-        if whole:
-            noted = {t.id for e, t in checkins if e.note}
-            earlier = [(r.note_entry, r.target) for r in task_row.targets
-                       if r.note_entry is not None and r.target.id not in noted]
-            checkins = sorted(checkins + earlier, key=lambda pair: (pair[0].date, pair[0].id))
-        several = len(task.targets) > 1
-        notes = [
-            f"{month_day(e.date)}{'（' + t.name + '）' if several else ''}：{e.note}"
-            for e, t in checkins
-            if e.note
-        ]
-        rows.append(
-            ProgressTask(
-                row=task_row,
-                section=plan.section_heading(task),
-                progress="\n".join(notes),
-                problems=_distinct(e.problems for e, _ in checkins),
-                next_steps=_distinct(e.next_steps for e, _ in checkins),
-            )
+        targets = {t.id: t for t in task.targets}
+        month = _Words(several=len(task.targets) > 1)
+        for entry in checkins_of(task):
+            target = targets.get(entry.target_id)
+            if target is not None and not entry.withdrawn:
+                month.add(entry, target)
+        earlier = _Words(several=month.several)
+        if whole:  # older than the month, so listed before it
+            for entry, target in sorted(((r.note_entry, r.target) for r in task_row.targets
+                                         if r.note_entry is not None and r.target.id not in month.noted),
+                                        key=lambda pair: (pair[0].date, pair[0].id)):
+                earlier.add(entry, target)
+        yield ProgressTask(
+            row=task_row,
+            section=plan.section_heading(task),
+            progress="\n".join(earlier.notes + month.notes),
+            problems=_distinct([*earlier.problems, *month.problems]),
+            next_steps=_distinct([*earlier.next_steps, *month.next_steps]),
         )
-    return rows
+
+
+class _Words:
+    """What a run of check-ins says, in order: dated notes (``6月15日（目标）：…``), problems, next steps."""
+
+    def __init__(self, several: bool) -> None:
+        self.several = several
+        self.notes: list[str] = []
+        self.problems: dict[str, None] = {}  # each text once, in order (targets often share words)
+        self.next_steps: dict[str, None] = {}
+        self.noted: set[str] = set()
+
+    def add(self, entry: Entry, target: Target) -> None:
+        if entry.note:
+            self.notes.append(f"{month_day(entry.date)}{'（' + target.name + '）' if self.several else ''}：{entry.note}")
+            self.noted.add(target.id)
+        if entry.problems:
+            self.problems.setdefault(entry.problems)
+        if entry.next_steps:
+            self.next_steps.setdefault(entry.next_steps)
 
 
 def _distinct(texts: Iterable[str]) -> str:
