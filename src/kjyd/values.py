@@ -243,9 +243,16 @@ NAME_LIMIT = 200
 
 
 def check_text_length(text: str, what: str, limit: int = TEXT_LIMIT) -> str:
-    """``text`` if it is at most ``limit`` characters; otherwise a Chinese error saying both lengths."""
+    """``text`` if it can be recorded: at most ``limit`` characters and no NUL; otherwise a Chinese
+    error saying why. Every text update and collect record passes here.
+
+    NUL (``\\x00``, e.g. a cell's ``_x0000_``) is refused on every store alike: PostgreSQL cannot
+    hold it in a text column, SQLite could; no one means one.
+    """
     if len(text) > limit:
         raise InputError(f"{what}过长（{len(text)} 字，上限 {limit} 字）")
+    if "\x00" in text:
+        raise InputError(f"{what}第 {text.index(chr(0)) + 1} 个字符是空字符（\\x00），无法记录；请删去后重试")
     return text
 
 
