@@ -131,3 +131,37 @@ def test_long_input_is_shortened_in_messages(run):
         result = run(*args)
         assert result.exit_code in (1, 2)
         assert len(result.stderr) < 600, (args[:2], len(result.stderr))
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "ascii"])
+@pytest.mark.parametrize("args", [["draft", "{notice}", "-o", "{tmp}/d.yaml"], ["changes", "--month", "2022-06"],
+                                  ["report", "--month", "2022-06", "-o", "{tmp}/r.docx"], ["info"]])
+def test_newer_commands_print_in_a_non_utf8_encoding(env, tmp_path, encoding, args):
+    notice = tmp_path / "通知.txt"
+    notice.write_text("关于印发《2023年工作要点》的通知\n一、创新\n（一）新建5个平台\u2591。\n", encoding="utf-8")
+    assert kjyd(["update", "十三.1", "--value", "4", "--note", "进展\u2591\u202e"], env).returncode == 0
+    args = [a.format(notice=notice, tmp=tmp_path) for a in args]
+    result = kjyd(args, dict(env, PYTHONIOENCODING=encoding))
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert b"Traceback" not in result.stderr
+    result.stdout.decode(encoding)
+
+
+@pytest.mark.parametrize("args, made", [
+    (["draft", "{notice}", "-o", "{tmp}/d.yaml"], "d.yaml"),
+    (["report", "--month", "2022-06", "-o", "{tmp}/r.docx"], "r.docx"),
+    (["export", "--month", "2022-06", "--brief", "-o", "{tmp}/b.xlsx"], "b.xlsx"),
+])
+def test_a_file_written_before_stdout_failed_is_said_to_be_saved(env, tmp_path, args, made):
+    """Exit 1 said 未做任何更改 while the file was there: a retrying script then met 已存在."""
+    notice = tmp_path / "通知.txt"
+    notice.write_text("关于印发《2023年工作要点》的通知\n一、创新\n（一）新建5个平台。\n", encoding="utf-8")
+    args = [a.format(notice=notice, tmp=tmp_path) for a in args]
+    closed = kjyd(args, env, stdout=None, capture_output=False, stderr=subprocess.PIPE, close_fds=True,
+                  preexec_fn=lambda: os.close(1))
+    assert closed.returncode == 3, closed.stderr.decode()
+    assert f"文件已保存（{made}）" in closed.stderr.decode() and b"Traceback" not in closed.stderr
+    assert (tmp_path / made).is_file()
+    read_only = kjyd(["info"], env, stdout=None, capture_output=False, stderr=subprocess.PIPE, close_fds=True,
+                     preexec_fn=lambda: os.close(1))
+    assert read_only.returncode == 1 and "未做任何更改" in read_only.stderr.decode()

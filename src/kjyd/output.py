@@ -105,17 +105,19 @@ OUTPUT_FAILED_RECORDED = 3
 change the command made *was* stored. A script must not simply retry (it would record twice)."""
 
 _OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT})
-_changed = False
+_saved: list[str] = []
+"""What this run has stored so far, in the words of the exit-3 message."""
 
 
-def note_change() -> None:
-    """Called by the ledger after each committed write: from now on, exit codes say so."""
-    global _changed
-    _changed = True
+def note_change(what: str = "更改已保存") -> None:
+    """Called after each committed write — the ledger's, or a file put in place (an export, a
+    report, a draft): from now on, exit codes say so."""
+    if what not in _saved:
+        _saved.append(what)
 
 
 def changed() -> bool:
-    return _changed
+    return bool(_saved)
 
 
 class _ClosedStream:
@@ -137,8 +139,7 @@ class _ClosedStream:
 def prepare_streams() -> None:
     """Make stdout/stderr unable to crash on a character: an unencodable one (GBK, ASCII, latin-1
     consoles and files; a lone surrogate) is written as ``?``; a closed stdout fails when written."""
-    global _changed
-    _changed = False
+    _saved.clear()
     if sys.stdout is None:
         sys.stdout = _ClosedStream()
     if sys.stderr is None:  # nowhere to say anything: the exit code still tells
@@ -169,8 +170,8 @@ def output_failed(err: OSError) -> int:
     except (OSError, AttributeError, ValueError):
         sys.stdout = _Discard()
     reason = "磁盘已满" if err.errno == errno.ENOSPC else "输出已关闭或中断"
-    if _changed:
-        text = f"结果无法输出（{reason}），但更改已保存，请勿重复提交（退出码 {OUTPUT_FAILED_RECORDED}）"
+    if _saved:
+        text = f"结果无法输出（{reason}），但{'、'.join(_saved)}，请勿重复提交（退出码 {OUTPUT_FAILED_RECORDED}）"
         code = OUTPUT_FAILED_RECORDED
     else:
         text = f"结果无法输出（{reason}），未做任何更改"

@@ -274,6 +274,7 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     except OSError as err:
         _discard(temp)
         raise KjydError(f"无法写入 {path}：{reason(err)}（文件是否正被 Excel 等程序打开？）") from None
+    output.note_change(f"文件已保存（{path.name}）")  # a closed stdout now exits 3, not "nothing changed"
 
 
 STALE_SECONDS = 3600

@@ -69,6 +69,7 @@ def init_command(
         target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     except OSError as err:
         raise KjydError(f"无法写入 {target}：{err.strerror or err}") from None
+    output.note_change(f"文件已保存（{target.name}）")
 
     output.say(f"已创建 {target}")
     output.say(f"  计划    {plan_path or app_state.plan_path}（{loaded.title}）")
