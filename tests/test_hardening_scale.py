@@ -80,3 +80,16 @@ def test_show_all_and_json_stream_every_check_in_with_its_change(run, db_path):
     assert len(history) == LOG_CHUNK * 2 + 7
     assert [h["change"] for h in history] == [1] * (LOG_CHUNK * 2 + 6) + [None]
     assert history[0]["status"] == "当前值" and history[0]["value"] == LOG_CHUNK * 2 + 6
+
+
+@pytest.mark.parametrize("window", [["--month", "2022-06"], ["--since", "2022-05-20"]])
+def test_changes_of_a_busy_month_list_every_note_oldest_first_as_json_dumps_writes(run, db_path, monkeypatch,
+                                                                                    window):
+    monkeypatch.setenv("KJYD_TODAY", "2022-07-05")
+    _many(db_path, run, 500)  # 499 notes on 2022-06-01, read from a cursor as the changes are worked out
+    text = run("changes", *window, "--json").stdout
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    (task,) = data["noted"]
+    assert task["task"] == 13 and [n["note"] for n in task["notes"]] == [f"第{i}次" for i in range(1, 500)]
+    assert data["values"][0]["after"] == 499 and 13 in data["progressed"]

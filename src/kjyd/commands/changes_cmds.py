@@ -6,6 +6,7 @@ Thin: pick the window, read what both reports and the window's notes need from t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Optional
 
@@ -31,35 +32,41 @@ def month_window(plan: "Plan", month: str) -> tuple[date, date]:
     return previous_month_end(month), min(month_bounds(month)[1], plan.end, today())
 
 
-def window_entries(ledger: "Ledger", plan_id: str, since: date, until: date) -> list:
-    """What :func:`kjyd.changes.compare` needs: both snapshots and every check-in dated in between.
+def window_entries(ledger: "Ledger", plan_id: str, since: date, until: date) -> tuple[list, Iterator]:
+    """What :func:`kjyd.changes.compare` needs: both snapshots, and every counting check-in dated
+    in between, streamed oldest first (its ``window``).
 
     Read month by month with the ledger's indexed month filter, so a long history costs only the
-    months of the window.
+    months of the window, and a busy month is never held.
     """
-    entries = ledger.snapshot(plan_id, since) + ledger.snapshot(plan_id, until)
+    snapshots = ledger.snapshot(plan_id, since) + ledger.snapshot(plan_id, until)
     first = since + timedelta(days=1)  # check-ins dated on ``since`` itself are before the window
-    year, month = first.year, first.month
-    while (year, month) <= (until.year, until.month):
-        entries += ledger.entries(plan_id, month=f"{year:04d}-{month:02d}", include_withdrawn=False)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return entries
+
+    def window() -> Iterator:
+        year, month = first.year, first.month
+        while (year, month) <= (until.year, until.month):
+            yield from ledger.iter_entries(plan_id, month=f"{year:04d}-{month:02d}", include_withdrawn=False,
+                                           oldest_first=True)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    return snapshots, window()
 
 
 def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float,
                   month_entries: list | None = None) -> "Changes":
     """The changes of one calendar month (used by ``changes``, ``export`` and ``report``).
 
-    ``month_entries``: the month's check-ins when the caller has read them already (withdrawn
-    ones may be among them), so a long month is not read twice.
+    ``month_entries``: the month's check-ins when the caller has read (and holds) them already
+    (withdrawn ones may be among them), so a long month is not read twice; otherwise they are
+    streamed from the ledger.
     """
     from kjyd.changes import compare
 
     since, until = month_window(plan, month)
     if month_entries is None:
-        entries = window_entries(ledger, plan.id, since, until)
-    else:
-        entries = ledger.snapshot(plan.id, since) + ledger.snapshot(plan.id, until) + month_entries
+        snapshots, window = window_entries(ledger, plan.id, since, until)
+        return compare(plan, snapshots, since, until, window=window, month=month, tolerance=tolerance)
+    entries = ledger.snapshot(plan.id, since) + ledger.snapshot(plan.id, until) + month_entries
     return compare(plan, entries, since, until, month=month, tolerance=tolerance)
 
 
@@ -105,12 +112,15 @@ def changes_command(
             until = resolve_as_of(plan, None)
             if start >= until:
                 raise InputError(f"--since {start} 不早于统计截止日 {until}：请给一个更早的日期")
-            changes = compare(plan, window_entries(ledger, plan.id, start, until), start, until,
-                              tolerance=tol)
+            snapshots, window = window_entries(ledger, plan.id, start, until)
+            changes = compare(plan, snapshots, start, until, window=window, tolerance=tol)
     if as_json:
-        from kjyd.render.json_out import changes_data, dumps
+        import sys
 
-        output.say(dumps(changes_data(changes)))
+        from kjyd.render.json_out import changes_json
+
+        for piece in changes_json(changes):
+            sys.stdout.write(piece)
         return
     from kjyd.render.terminal.changes import changes_view
 

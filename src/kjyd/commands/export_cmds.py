@@ -101,22 +101,24 @@ def _write_xlsx(app_state, month: str, as_of: "date", tolerance: float, path: Pa
     from kjyd.report import report_months
 
     plan = app_state.plan
+    if brief:  # no 填报记录 sheet: the month's check-ins are only streamed through the changes
+        from kjyd.render.xlsx.brief import write_brief
+
+        with app_state.ledger(write=False) as ledger:
+            changes = month_changes(ledger, plan, month, tolerance)
+        write_atomically(path, lambda f: write_brief(f, changes))
+        return
     with app_state.ledger(write=False) as ledger:
         month_entries = ledger.entries(plan.id, month=month, include_withdrawn=True)
         # 较上月 and the report itself: the month's changes carry the report as of the month end.
         changes = month_changes(ledger, plan, month, tolerance, month_entries)
         report = changes.after
         months = report_months(plan, as_of)
-        trend = ledger.month_end_values(plan.id, months) if not brief else {}
+        trend = ledger.month_end_values(plan.id, months)
 
-    if brief:
-        from kjyd.render.xlsx.brief import write_brief
+    from kjyd.render.xlsx.workbook import write_workbook
 
-        write_atomically(path, lambda f: write_brief(f, changes))
-    else:
-        from kjyd.render.xlsx.workbook import write_workbook
-
-        write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend, changes))
+    write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend, changes))
 
 
 def export_month(plan, month: str | None, now, what: str = "推进情况表") -> tuple[str, "date"]:

@@ -106,14 +106,21 @@ def task_json(detail: TaskDetail) -> Iterator[str]:
     data = _head(detail.plan.id, detail.as_of, detail.expected_percent)
     data["targets"] = [_target(row) for row in detail.row.targets]
     data["tasks"] = [_task(detail.row) | {"text": detail.row.task.text}]
-    data["history"] = _HOLE
+    data["history"] = None  # streamed, below
     data["month_end"] = {
         target_id: {m: number(v) for m, v in zip(detail.months, values)}
         for target_id, values in detail.month_values.items()
     }
+    return streamed(data, "history", map(_history, detail.history))
+
+
+def streamed(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """``dumps(data)`` with ``data[key]`` (a top-level list) written an item at a time from
+    ``items``, then a newline: the big list of an answer is never built whole."""
+    data = data | {key: _HOLE}
     before, after = dumps(data).split(dumps(_HOLE))
     yield before
-    yield from array(map(_history, detail.history), level=1)
+    yield from array(items, level=1)
     yield after + "\n"
 
 
@@ -133,8 +140,21 @@ def array(items: Iterable[Any], level: int = 0) -> Iterator[str]:
     yield "[]" if first else "\n" + "  " * level + "]"
 
 
-def changes_data(changes) -> dict[str, Any]:
-    """``changes --json``: both reports' dates, the summary and every change (see README)."""
+def changes_json(changes) -> Iterator[str]:
+    """``changes --json`` as pieces of text (fields in README): both reports' dates, the summary and
+    every change, with the tasks' notes (all the month's notes: thousands in a busy month)
+    written a task at a time."""
+    return streamed(_changes_data(changes), "noted", map(_noted, changes.noted))
+
+
+def _noted(item) -> dict[str, Any]:
+    return {"task": item.row.task.number, "title": item.row.task.title,
+            "notes": [{"id": e.id, "target": t.id, "date": e.date.isoformat(), "note": e.note}
+                      for e, t in item.notes]}
+
+
+def _changes_data(changes) -> dict[str, Any]:
+    """Everything of ``changes --json`` but the notes (``noted``: streamed by :func:`changes_json`)."""
     return {
         "plan": changes.plan.id,
         "month": changes.month,
@@ -163,12 +183,7 @@ def changes_data(changes) -> dict[str, Any]:
              "after": c.after.state, "improved": c.improved, "first_report": c.first_report}
             for c in changes.states
         ],
-        "noted": [
-            {"task": item.row.task.number, "title": item.row.task.title,
-             "notes": [{"id": e.id, "target": t.id, "date": e.date.isoformat(), "note": e.note}
-                       for e, t in item.notes]}
-            for item in changes.noted
-        ],
+        "noted": None,
         "progressed": list(changes.progressed),
         "silent": [row.task.number for row in changes.silent],
     }
