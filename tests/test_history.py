@@ -160,3 +160,13 @@ def test_history_from_before_meanings_were_kept_is_adopted_on_the_next_write(run
     assert run("--plan", path, "update", "1.2", "--value", "3", "--date", "2022-06-30").exit_code == 0
     remembered = query(db_path, "SELECT target_id, name, unit FROM target_meanings ORDER BY target_id")
     assert remembered == [("1.1", "技术合同成交额", "亿元"), ("1.2", "举办路演", "场次")]
+
+
+@pytest.mark.sqlite_only  # a trigger another program put into the file refuses to remember meanings
+def test_a_check_in_is_stored_with_its_meaning_or_not_at_all(run, plan_file, db_path):
+    path = plan_file(CONTRACTS, ROADSHOWS)
+    assert run("--plan", path, "update", "1.1", "--value", "1200", "--date", "2022-06-30").exit_code == 0
+    execute(db_path, "CREATE TRIGGER refuse BEFORE INSERT ON target_meanings BEGIN SELECT RAISE(ABORT, '拒绝写入'); END")
+    result = run("--plan", path, "update", "1.2", "--add", "3", "--date", "2022-06-30")
+    assert result.exit_code == 1 and "拒绝写入" in result.stderr and "已记录" not in result.stdout
+    assert query(db_path, "SELECT target_id, value FROM checkins") == [("1.1", 1200.0)]  # one transaction
