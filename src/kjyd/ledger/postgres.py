@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from functools import lru_cache
 
 from kjyd import output
 from kjyd.errors import LedgerError
 from kjyd.ledger import display_setting
-from kjyd.ledger import sql_base
 from kjyd.ledger.sql_base import MEANINGS_TABLES, SqlLedger
 
 SCHEMA = "kjyd"
@@ -110,8 +109,9 @@ def _driver():
 
 @lru_cache(maxsize=1)
 def _quiet_log() -> None:
-    """psycopg logs a few recoveries as English warnings (ending a pipeline after an error that
-    was already raised); users see a failure as our one Chinese line, never a library's log."""
+    """psycopg logs a few recoveries as English warnings (a server time zone this computer does
+    not know, an error while ending a pipeline); users see a failure as our one Chinese line,
+    never a library's log."""
     import logging
 
     logging.getLogger("psycopg").addHandler(logging.NullHandler())
@@ -220,7 +220,9 @@ class PostgresLedger(SqlLedger):
         """Connect; ``write=True`` creates or upgrades the schema, ``write=False`` changes nothing."""
         psycopg = _driver()
         location = display_setting(url)
-        options = f"-c search_path={SCHEMA} -c lock_timeout={int(LOCK_TIMEOUT_MS)}"
+        # TimeZone=UTC: times arrive as UTC, as the SQLite store keeps them, and psycopg needs no
+        # time-zone database for the server's zone (Windows has none without the tzdata package).
+        options = f"-c search_path={SCHEMA} -c lock_timeout={int(LOCK_TIMEOUT_MS)} -c TimeZone=UTC"
         if not write:
             options += " -c default_transaction_read_only=on"
         try:
@@ -297,16 +299,10 @@ class PostgresLedger(SqlLedger):
     # rights ---------------------------------------------------------------------------------
 
     def _insert(self, conn: _Connection, fields: dict):
-        """If the server's rights refuse the row (now, or at the commit of a batched write),
-        :meth:`_begin_write` asks whose target it is once the transaction is rolled back, and the
-        user gets one line saying so."""
+        """If the server's rights refuse the row, :meth:`_begin_write` asks whose target it is once
+        the transaction is rolled back, and the user gets one line saying so."""
         self._inserting = (fields["plan_id"], fields["target_id"])
         return super()._insert(conn, fields)
-
-    def _returned(self, cursor):
-        if self._conn.pg.info.pipeline_status == _driver().pq.PipelineStatus.OFF:
-            return super()._returned(cursor)
-        return lambda: sql_base._entry(cursor.fetchone())  # arrives with the commit
 
     def _check_withdrawn(self, conn: _Connection, ids: list[int], changed: int) -> None:
         if changed == len(ids):
@@ -355,22 +351,15 @@ class PostgresLedger(SqlLedger):
     # the dialect hooks of SqlLedger ---------------------------------------------------------
 
     @contextmanager
-    def _begin_write(self, *, batched: bool = False) -> Iterator[_Connection]:
+    def _begin_write(self) -> Iterator[_Connection]:
         """The database's kjyd advisory lock, taken as the transaction's first statement (the
         server's ``BEGIN IMMEDIATE``). A row the server's rights refused is explained once the
-        transaction is rolled back.
-
-        ``batched`` uses psycopg's pipeline mode: BEGIN, the lock and the first read travel
-        together, and what follows the last read (the insert, the meanings, COMMIT) goes in one
-        more message. While the lock is held the client is woken once, not once per statement:
-        with 30 desks adding at once on two cores, each wake-up waits for a CPU, and every
-        other desk waits for the lock meanwhile.
-        """
+        transaction is rolled back."""
         if self._conn is None or not self._writable:
             raise LedgerError(f"数据库 {self.location} 以只读方式打开，不能写入")
         self._inserting = None
         try:
-            with (self._conn.pg.pipeline() if batched else nullcontext()), self._transaction():
+            with self._transaction():
                 self._conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
                 yield self._conn
         except LedgerError as err:

@@ -221,14 +221,9 @@ class SqlLedger(Ledger):
         return LedgerError(f"数据库 {self.location} 出错：{err}")
 
     @abstractmethod
-    def _begin_write(self, *, batched: bool = False) -> AbstractContextManager:
+    def _begin_write(self) -> AbstractContextManager:
         """One all-or-nothing transaction holding the store's write lock from its first statement;
-        on commit of a change, :func:`kjyd.output.note_change`. Yields the connection.
-
-        ``batched``: the transaction reads no row counts, so a server may send the statements whose
-        results are not read yet together with the commit (fewer round trips while the lock is
-        held); results of an ``INSERT … RETURNING`` then come through :meth:`_returned`.
-        """
+        on commit of a change, :func:`kjyd.output.note_change`. Yields the connection."""
 
     def close(self) -> None:
         if self._conn is not None:
@@ -238,10 +233,10 @@ class SqlLedger(Ledger):
     # transactions -------------------------------------------------------------------------
 
     @contextmanager
-    def _write(self, *, batched: bool = False) -> Iterator:
+    def _write(self) -> Iterator:
         """A write transaction (:meth:`_begin_write`) that also remembers the target meanings
         :meth:`remember_with_writes` asked for, before it commits."""
-        with self._begin_write(batched=batched) as conn:
+        with self._begin_write() as conn:
             yield conn
             if self._remember is not None:
                 self._remember_in(conn, *self._remember)
@@ -256,8 +251,7 @@ class SqlLedger(Ledger):
 
     # writing ------------------------------------------------------------------------------
 
-    def _insert(self, conn: object, fields: dict) -> Callable[[], Entry]:
-        """Insert one check-in; returns how to get it as stored (call after the transaction)."""
+    def _insert(self, conn: object, fields: dict) -> Entry:
         values = {
             "plan_id": fields["plan_id"],
             "target_id": fields["target_id"],
@@ -271,18 +265,12 @@ class SqlLedger(Ledger):
             "contact": fields.get("contact", "") or "",
         }
         recorded = now_text()
-        return self._returned(conn.execute(
+        row = conn.execute(
             f"INSERT INTO checkins ({', '.join(RECORD_FIELDS)}, recorded_at) "
             f"VALUES ({', '.join('?' * len(RECORD_FIELDS))}, ?) RETURNING {COLUMNS}",
             (*(values[k] for k in RECORD_FIELDS), recorded),
-        ))
-
-    def _returned(self, cursor) -> Callable[[], Entry]:
-        """The row an ``INSERT … RETURNING`` gave, as an :class:`Entry` once asked for. Read at once
-        here (SQLite must finish a statement before it commits); a server batching the write
-        delivers it with the commit."""
-        row = cursor.fetchone()
-        return lambda: _entry(row)
+        ).fetchone()
+        return _entry(row)
 
     def _value_candidate(self, plan_id: str, target_id: str, as_of: date) -> list[Entry]:
         """The one row that can give the value as of ``as_of`` (empty if none)."""
@@ -309,18 +297,18 @@ class SqlLedger(Ledger):
     ) -> tuple[Entry, float | None]:
         if value is not None and add is not None:
             raise ValueError("value and add are mutually exclusive")
-        with self._write(batched=True) as conn:  # the lock, the read, the insert and the commit
+        with self._write() as conn:
             previous = value_as_of(self._value_candidate(plan_id, target_id, date), date)
             if add is not None:
                 value = (previous or 0.0) + add
             if value is not None and check is not None:
                 check(value)
-            inserted = self._insert(
+            entry = self._insert(
                 conn,
                 dict(plan_id=plan_id, target_id=target_id, date=date, value=value, note=note, who=who,
                      problems=problems, next_steps=next_steps, source=source),
             )
-        return inserted(), previous
+        return entry, previous
 
     def record_many(self, rows: list[dict], *, unless_source_suffix: str | None = None) -> list[Entry] | None:
         with self._write() as conn:
@@ -332,8 +320,7 @@ class SqlLedger(Ledger):
                 ).fetchone()
                 if found:
                     return None
-            inserted = [self._insert(conn, row) for row in rows]
-        return [made() for made in inserted]
+            return [self._insert(conn, row) for row in rows]
 
     def withdraw_last(self, *, plan_id: str, who: str, only_if_id: int | None = None) -> Entry:
         with self._write() as conn:

@@ -293,7 +293,7 @@ class SqliteLedger(SqlLedger):
         return _translate(err, self.path)
 
     @contextmanager
-    def _begin_write(self, *, batched: bool = False) -> Iterator[sqlite3.Connection]:
+    def _begin_write(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE``: the file's write lock is taken before anything is read."""
         if self._conn is None:
             raise LedgerError(f"数据库 {self.path} 以只读方式打开，不能写入")
