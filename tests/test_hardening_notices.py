@@ -208,3 +208,20 @@ def test_a_plan_too_large_as_written_is_not_blamed_on_aliases(tmp_path):
     with pytest.raises(PlanFileError) as err:
         parse_plan(text, "big.yaml")
     assert "计划文件内容过多" in str(err.value) and "别名" not in str(err.value)
+
+
+def test_check_source_reads_the_notice_within_the_same_limits(tmp_path):
+    """A FIFO as the notice hung ``kjyd check --source``; a 150 MB text had no limit."""
+    from tests.conftest import BUNDLED_PLAN
+
+    fifo = tmp_path / "管道.txt"
+    os.mkfifo(fifo)
+    huge = tmp_path / "巨大.txt"
+    with open(huge, "wb") as handle:
+        handle.truncate(150 * 1024 * 1024)
+    long = tmp_path / "长.txt"
+    long.write_text("科技" * 1_000_001, encoding="utf-8")
+    for notice, said in ((fifo, "不是普通文件"), (huge, "文件过大"), (long, "通知原文过长")):
+        done = CliRunner().invoke(app, ["check", str(BUNDLED_PLAN), "--source", str(notice)], catch_exceptions=False)
+        assert done.exit_code == 1 and said in done.output, done.output
+        assert "Traceback" not in done.output

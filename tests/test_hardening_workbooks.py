@@ -211,9 +211,10 @@ def test_a_file_replaced_during_collect_is_read_once(run, template, tmp_path, db
     filled = _fill(template, tmp_path / "gone.xlsx", G4="=1+1")
     real = untrusted.read_once
 
-    def read_then_vanish(path):
-        data = real(path)
-        Path(path).unlink()
+    def read_then_vanish(path, *kind):
+        data = real(path, *kind)
+        if not kind:  # the workbook; the plan file is read through here too, with its own kind
+            Path(path).unlink()
         return data
 
     monkeypatch.setattr(untrusted, "read_once", read_then_vanish)

@@ -70,7 +70,7 @@ def test_differences_are_listed_with_both_places(run, tmp_path):
 
 def test_a_missing_notice_is_one_line(run, tmp_path):
     result = run("check", "--source", str(tmp_path / "无.txt"))
-    assert result.exit_code == 1 and "找不到通知原文文件" in result.stderr
+    assert result.exit_code == 1 and "找不到通知文件" in result.stderr
 
 
 def test_schema_is_generated_from_the_models_and_checked_in(run):

@@ -28,14 +28,14 @@ _BUILDERS = ("plan.py", "plan_schema.py", "plan_yaml.py", "plan_loader.py", "val
 
 
 def read_plan_bytes(path: Path) -> bytes:
+    """The plan file's bytes, read as collect reads a workbook: a regular file, opened once without
+    blocking (a FIFO named in kjyd.toml hung every command), at most 20 MB."""
+    from kjyd.untrusted_xlsx import PLAN, Unreadable, read_once
+
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError([f"{path}: 找不到计划文件"]) from None
-    except IsADirectoryError:
-        raise PlanFileError([f"{path}: 这是一个文件夹，不是计划文件"]) from None
-    except OSError as err:
-        raise PlanFileError([f"{path}: 无法读取计划文件：{err.strerror}"]) from None
+        return read_once(path, PLAN)
+    except Unreadable as err:
+        raise PlanFileError([f"{path}: {err}"]) from None
 
 
 def _decode(data: bytes, path: Path) -> str:

@@ -32,17 +32,21 @@ def normalised(text: str) -> tuple[str, list[int]]:
 
 def read_source(path: Path) -> str:
     """The notice as text: UTF-8 (with or without BOM), else GB18030 as older office files are."""
+    from kjyd.draft.read import TEXT_LIMIT
+    from kjyd.untrusted_xlsx import NOTICE, Unreadable, read_once
+
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError([f"{path}: 找不到通知原文文件"]) from None
-    except OSError as err:
-        raise PlanFileError([f"{path}: 无法读取通知原文：{err.strerror}"]) from None
+        data = read_once(path, NOTICE)  # a regular file (a FIFO hung check), at most 20 MB
+    except Unreadable as err:
+        raise PlanFileError([f"{path}: {err}"]) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if len(text) > TEXT_LIMIT:
+            raise PlanFileError([f"{path}: 通知原文过长（{len(text):,} 字，上限 {TEXT_LIMIT:,} 字）"])
+        return text
     raise PlanFileError([f"{path}: 通知原文不是 UTF-8 或 GB18030 编码的文本（请另存为 .txt）"])
 
 

@@ -74,16 +74,27 @@ class Kind:
     """The format it should be in (有效的 xlsx 工作簿)."""
     missing: str
     """What is not found (文件, 通知文件)."""
+    markup_limit: int | None = None
+    """Most elements a part parsed whole (not streamed) may have, or None (lxml reads fast)."""
 
 
-WORKBOOK = Kind("填报表", "工作簿", "有效的 xlsx 工作簿", "文件")
+MARKUP_LIMIT = 100_000
+"""Most elements (counted as ``<``) in a workbook part that openpyxl builds objects for in full —
+styles, shared strings, the workbook part, relationships; not the streamed worksheets. A 26 KB
+workbook whose styles.xml listed 1.5 million ``<xf/>`` took 63 s and 840 MB; Excel itself allows
+64,000 cell formats, and a filled template has a few hundred elements in these parts."""
+
+WORKBOOK = Kind("填报表", "工作簿", "有效的 xlsx 工作簿", "文件", MARKUP_LIMIT)
 NOTICE = Kind("通知文件", "Word 文件", "有效的 .docx 文件", "通知文件")
+PLAN = Kind("计划文件", "计划文件", "计划文件", "计划文件")
 
 
 def read_once(path: Path, kind: Kind = WORKBOOK) -> bytes:
     """The file's bytes, read through one open of a regular file (never blocks on a FIFO)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except ValueError:  # a NUL in the name (from kjyd.toml or an environment variable)
+        raise Unreadable("文件名中含有空字符（\\x00），不是有效的文件名") from None
     except FileNotFoundError:
         raise Unreadable(f"找不到{kind.missing}") from None
     except IsADirectoryError:
@@ -132,6 +143,8 @@ def check_parts(data: bytes, kind: Kind = WORKBOOK) -> None:
     _refuse_doctypes(data, infos, kind)
 
 
+_STREAMED = re.compile(r"xl/worksheets/[^/]+\.xml$")
+"""Parts read by streaming (openpyxl's read-only worksheets), whose size alone is limited."""
 _DOCTYPES = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 
 
@@ -148,6 +161,12 @@ def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo], kind: Kind) -> N
                     content = part.read(PART_LIMIT + 1)
                 if any(mark in content for mark in _DOCTYPES):
                     raise Unreadable(f"{kind.package}内部文件 {info.filename[:60]} 含有 XML 实体声明，拒绝读取（可能是恶意构造的文件）")
+                if kind.markup_limit and not _STREAMED.match(info.filename) \
+                        and content.count(b"<") > kind.markup_limit:
+                    raise Unreadable(
+                        f"{kind.package}内部文件 {info.filename[:60]} 含有 {content.count(b'<'):,} 个标记"
+                        f"（上限 {kind.markup_limit:,}，如格式过多），拒绝读取；请把内容以“只粘贴值”方式贴入新生成的填报表后再交回"
+                    )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         raise Unreadable(f"无法打开，文件已损坏或不是{kind.valid}") from None
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from kjyd import output
 from kjyd.errors import LedgerError
 from kjyd.ledger.sql_base import MEANINGS_TABLES, SqlLedger, now_text
+from kjyd.values import shown
 
 BUSY_TIMEOUT_MS = 20_000
 """How long a writer waits for another one before giving up (module-level so tests can shorten it)."""
@@ -180,8 +181,12 @@ class SqliteLedger(SqlLedger):
         creates the folder and the file, and brings the schema up to date.
         """
         path = Path(path)
+        if "\x00" in str(path):  # from kjyd.toml or an environment variable; sqlite3 raises ValueError
+            raise LedgerError(f"数据库文件名 {shown(str(path))} 中含有空字符（\\x00），不是有效的文件名")
         if path.is_dir():
             raise LedgerError(f"{path} 是一个文件夹，不是进度数据库文件")
+        if path.exists() and not path.is_file():  # opening a FIFO to read blocks forever
+            raise LedgerError(f"{path} 不是普通文件（管道、设备等），不是进度数据库文件")
         if not write and not path.exists():
             return cls(path, None)
         if not write:

@@ -1,0 +1,57 @@
+"""What kjyd.toml (or --db / --plan / the environment) names may not be a file at all: a FIFO, a
+folder, a name with a NUL. Each is one Chinese line and exit 1, never a hang or a traceback
+(issue #12, second round). Subprocesses with a timeout, so a regression fails instead of hanging.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def kjyd(args: list[str], cwd: Path, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("KJYD_DB", "KJYD_PLAN")}
+    environment.update(env, PYTHONIOENCODING="utf-8", KJYD_TODAY="2022-07-10")
+    return subprocess.run([sys.executable, "-m", "kjyd", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _refused(result: subprocess.CompletedProcess, *said: str) -> None:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误："), result.stderr
+    for word in said:
+        assert word in result.stderr, result.stderr
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("setting", ["db", "plan"])
+def test_a_fifo_named_in_kjyd_toml_is_refused_without_waiting(tmp_path, setting):
+    """status waited forever on a FIFO as database or plan; update called it a disk error."""
+    os.mkfifo(tmp_path / "管道")
+    (tmp_path / "kjyd.toml").write_text(f'{setting} = "管道"\n', encoding="utf-8")
+    for args in (["status"], ["update", "十三.1", "--value", "3"], ["log"]):
+        _refused(kjyd(args, tmp_path), "管道", "不是普通文件")
+
+
+@pytest.mark.sqlite_only
+def test_a_fifo_given_as_db_or_plan_option_is_refused(tmp_path):
+    os.mkfifo(tmp_path / "x.db")
+    _refused(kjyd(["--db", str(tmp_path / "x.db"), "status"], tmp_path), "不是普通文件")
+    _refused(kjyd(["--plan", str(tmp_path / "x.db"), "plan"], tmp_path), "不是普通文件")
+    _refused(kjyd(["status"], tmp_path, KJYD_DB=str(tmp_path / "x.db")), "不是普通文件")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("setting", ["db", "plan"])
+def test_a_nul_in_a_file_name_from_kjyd_toml_is_refused(tmp_path, setting):
+    """update ended in sqlite3's "embedded null character" ValueError traceback."""
+    (tmp_path / "kjyd.toml").write_text(f'{setting} = "a\\u0000b"\n', encoding="utf-8")
+    for args in (["status"], ["update", "十三.1", "--value", "3"]):
+        _refused(kjyd(args, tmp_path), "空字符")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kjyd.toml"]
