@@ -123,6 +123,25 @@ def benches(kjyd: list[str], checkins: int, export_dir: Path, million: int = 0) 
         Bench("csv", f"kjyd export --format csv{big}", [*kjyd, "export", "--month", MONTH, *csv], db="large",
               vs_empty="csv0", memory_only=True),
     ]
+    # The other commands that read check-ins: the same memory rule (one run each).
+    for key, label, args in (
+        ("showjson", "kjyd show 十三 --json", ["show", "十三", "--json"]),
+        ("changesmem", f"kjyd changes --month {MONTH}", ["changes", "--month", MONTH]),
+        ("changesjson", f"kjyd changes --month {MONTH} --json", ["changes", "--month", MONTH, "--json"]),
+        ("briefmem", f"kjyd export --month {MONTH} --brief",
+         ["export", "--month", MONTH, "--brief", "--output", str(export_dir / "报送版.xlsx"), "--force"]),
+        ("reportmem", f"kjyd report --month {MONTH}",
+         ["report", "--month", MONTH, "--output", str(export_dir / "报告.docx"), "--force"]),
+        ("templatemem", f"kjyd template --month {MONTH}",
+         ["template", "--month", MONTH, "--output", str(export_dir / "填报表"), "--force"]),
+        # openpyxl's normal mode holds every cell of the 填报记录 sheet (≈17,000 rows here): see README.
+        ("xlsxmem", f"kjyd export --month {MONTH}",
+         ["export", "--month", MONTH, "--output", str(export_dir / "推进情况表.xlsx"), "--force"]),
+    ):
+        scale += [
+            Bench(f"{key}0", f"{label}（空库，参照）", [*kjyd, *args], db="empty"),
+            Bench(key, f"{label}{big}", [*kjyd, *args], db="large", vs_empty=f"{key}0", memory_only=True),
+        ]
     if million:
         scale += [
             Bench("log20_0", "kjyd log --limit 20（空库，参照）", [*kjyd, "log", "--limit", "20"], db="empty"),

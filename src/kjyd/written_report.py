@@ -322,7 +322,8 @@ def title_lines(plan: Plan, report: Report) -> tuple[str, ...]:
 
 def written_report(changes: Changes, month_entries: Iterable[Entry]) -> WrittenReport:
     """The whole report for the month ending at ``changes.until`` (``month_entries``: that month's
-    check-ins, withdrawn ones allowed — they count for nothing)."""
+    check-ins, withdrawn ones allowed — they count for nothing; only their 存在问题 and 下一步计划
+    are read here, so those without any may be left out)."""
     report = changes.after
     plan = report.plan
     month_entries = list(month_entries)

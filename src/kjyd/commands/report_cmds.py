@@ -50,9 +50,11 @@ def report_command(
     tol = parse_tolerance(tolerance)
     path = destination(out, f"{safe_filename(plan.short_title)}推进情况报告_{month}.docx", force, suffix=".docx")
     with app_state.ledger(write=False) as ledger:
-        month_entries = ledger.entries(plan.id, month=month, include_withdrawn=False)
-        changes = month_changes(ledger, plan, month, tol, month_entries)
-    words = written_report(changes, month_entries)
+        changes = month_changes(ledger, plan, month, tol)  # the month streamed; its notes come with it
+        # Of the month's other check-ins only the words the report quotes (存在问题, 下一步计划).
+        quoted = [e for e in ledger.iter_entries(plan.id, month=month, include_withdrawn=False)
+                  if e.problems or e.next_steps]
+    words = written_report(changes, quoted)
 
     from kjyd.render.docx.report import write_docx
 
