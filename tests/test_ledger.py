@@ -272,6 +272,8 @@ def test_snapshot_and_month_end_values_agree_with_full_history(tmp_path_factory,
         one_target = {target: led.snapshot(PLAN, as_of, [target]) for target in TARGETS}  # what update reads
         months = [f"2022-{m:02d}" for m in range(1, 13)]
         ends = led.month_end_values(PLAN, months)
+        first = led.month_end_values(PLAN, months, TARGETS[:1])  # what show reads: its task's targets
+    assert first == {t: v for t, v in ends.items() if t == TARGETS[0]}
     for target in TARGETS:
         full = [e for e in history if e.target_id == target]
         part = [e for e in snap if e.target_id == target]

@@ -180,7 +180,7 @@ def show_command(
             histories = {i: ledger.iter_history(plan.id, i, day) for i in ids}
         else:  # a task can have thousands of check-ins: read only the newest and what they need
             entries, total = ledger.recent(plan.id, ids, day, limit)
-        month_ends = ledger.month_end_values(plan.id, report_months(plan, day))
+        month_ends = ledger.month_end_values(plan.id, report_months(plan, day), ids)
         detail = build_task_detail(plan, found, entries, day, month_ends, parse_tolerance(tolerance),
                                    histories=histories, history_limit=limit, history_total=total)
         if as_json:

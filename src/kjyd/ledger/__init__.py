@@ -233,8 +233,10 @@ class Ledger(ABC):
         """
 
     @abstractmethod
-    def month_end_values(self, plan_id: str, months: list[str]) -> dict[str, dict[str, float]]:
-        """``{target_id: {"2022-01": value as of that month's last day, …}}``.
+    def month_end_values(self, plan_id: str, months: list[str],
+                         target_ids: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
+        """``{target_id: {"2022-01": value as of that month's last day, …}}``, for every target
+        with check-ins or only ``target_ids``.
 
         Months for which a target has no value yet are absent from its dict.
         """

@@ -548,19 +548,27 @@ class SqlLedger(Ledger):
                 raise self._failure(err) from None
         return sorted(found.values(), key=lambda e: e.id, reverse=True), total
 
-    def month_end_values(self, plan_id: str, months: list[str]) -> dict[str, dict[str, float]]:
-        """One query for all months and targets."""
+    def month_end_values(self, plan_id: str, months: list[str],
+                         target_ids: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
+        """One query for all months and targets (or only the given ones: ``show`` needs a task's)."""
         if not months:
             return {}
         ends = {month: month_bounds(month)[1] for month in months}
         values_sql = ", ".join(f"({self._DATE_PARAM})" for _ in ends)
+        if target_ids is None:
+            targets, target_params = _plan_targets("?"), [plan_id, plan_id]
+        else:
+            target_params = list(target_ids)
+            if not target_params:
+                return {}
+            targets = f"targets(target_id) AS (VALUES {', '.join('(?)' for _ in target_params)})"
         rows = self._select(
-            f"WITH RECURSIVE ends(d) AS (VALUES {values_sql}), {_plan_targets('?')} "
+            f"WITH RECURSIVE ends(d) AS (VALUES {values_sql}), {targets} "
             f"SELECT {COLUMNS} FROM checkins WHERE id IN ("
             "SELECT (SELECT x.id FROM checkins x WHERE x.plan_id = ? AND x.target_id = t.target_id "
             "AND x.date <= ends.d AND x.withdrawn_at IS NULL AND x.value IS NOT NULL "
             "ORDER BY x.date DESC, x.id DESC LIMIT 1) FROM ends, targets t)",
-            [*(d.isoformat() for d in ends.values()), plan_id, plan_id, plan_id],
+            [*(d.isoformat() for d in ends.values()), *target_params, plan_id],
         )
         by_target: dict[str, list[Entry]] = {}
         for entry in rows:
