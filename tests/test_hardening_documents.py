@@ -153,3 +153,15 @@ def test_an_absurd_value_stored_by_another_program_is_a_located_error(run, db_pa
         assert refused.exit_code == 1, (args, refused.output)
         assert f"编号 #{number} 的填报记录数值" in refused.output and "其他程序" in refused.output
     assert not (tmp_path / "r.docx").exists() and not (tmp_path / "b.xlsx").exists()
+
+
+@pytest.mark.sqlite_only  # the server's typed columns refuse such a row in the first place
+def test_an_export_record_written_wrongly_costs_only_its_warning(run, db_path, tmp_path):
+    """A back-dated update looks up the month's last export after its check-in is committed: a
+    bad date there (another program's) gave a ValueError traceback with the check-in stored."""
+    assert run("update", "十三.1", "--value", "3", "--date", "2022-06-10").exit_code == 0
+    assert run("export", "--month", "2022-06", "-o", str(tmp_path / "六月.xlsx")).exit_code == 0
+    stores.execute(db_path, "UPDATE exports SET as_of = ?", ("2022-06-31",))
+    later = run("update", "十三.1", "--value", "4", "--date", "2022-06-12")
+    assert later.exit_code == 0, later.output
+    assert stores.query(db_path, "SELECT value FROM checkins ORDER BY id") == [(3.0,), (4.0,)]

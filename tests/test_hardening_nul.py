@@ -64,3 +64,16 @@ def test_a_nul_typed_into_update_is_refused_on_every_store(run, db_path, option)
     assert result.exit_code == 1, result.output
     assert "空字符" in result.output and "Traceback" not in result.output
     assert stores.query(db_path, "SELECT COUNT(*) FROM checkins") in ([], [(0,)])
+
+
+@pytest.mark.server_only
+def test_a_nul_left_in_an_sqlite_file_by_another_program_stops_db_copy_in_chinese(run, tmp_path, pg_database,
+                                                                                  monkeypatch):
+    """PostgreSQL's own words were the message ("text fields cannot contain NUL (0x00) bytes")."""
+    source = tmp_path / "旧.db"
+    assert run("--db", str(source), "update", "十三.1", "--value", "4").exit_code == 0
+    stores.execute(source, "UPDATE checkins SET note = ?", ("进展\x00结束",))
+    copied = run("db", "copy", "--from", str(source), "--to", pg_database)
+    assert copied.exit_code == 1, copied.output
+    assert "空字符" in copied.stderr and "未写入任何内容" in copied.stderr and "Traceback" not in copied.output
+    assert stores.query(pg_database, "SELECT COUNT(*) FROM checkins") in ([], [(0,)])

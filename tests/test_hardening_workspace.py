@@ -55,3 +55,30 @@ def test_a_nul_in_a_file_name_from_kjyd_toml_is_refused(tmp_path, setting):
     for args in (["status"], ["update", "十三.1", "--value", "3"]):
         _refused(kjyd(args, tmp_path), "空字符")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kjyd.toml"]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_completion_install_into_a_bashrc_that_is_not_a_file(tmp_path, kind):
+    """A ~/.bashrc folder ended in typer's IsADirectoryError traceback; a FIFO waited forever."""
+    home = tmp_path / "home"
+    home.mkdir()
+    if kind == "folder":
+        (home / ".bashrc").mkdir()
+    else:
+        os.mkfifo(home / ".bashrc")
+    _refused(kjyd(["completion", "bash", "--install"], tmp_path, HOME=str(home)), ".bashrc", "不是普通文件")
+    assert not (home / ".bash_completions").exists()
+
+
+@pytest.mark.sqlite_only
+def test_completion_installed_with_stdout_closed_says_so(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    environment = {k: v for k, v in os.environ.items() if k not in ("KJYD_DB", "KJYD_PLAN")}
+    environment.update(HOME=str(home), PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kjyd", "completion", "bash", "--install"], cwd=tmp_path,
+                          env=environment, stdout=None, stderr=subprocess.PIPE, close_fds=True,
+                          preexec_fn=lambda: os.close(1), timeout=60)
+    assert done.returncode == 3 and "命令补全已安装" in done.stderr.decode()
+    assert "kjyd.sh" in (home / ".bashrc").read_text(encoding="utf-8")

@@ -84,12 +84,37 @@ def script(shell: str) -> str:
     return get_completion_script(prog_name="kjyd", complete_var=COMPLETE_VAR, shell=shell)
 
 
+_INSTALLED = {
+    "bash": (".bashrc", ".bash_completions/kjyd.sh"),
+    "zsh": (".zshrc", ".zfunc/_kjyd"),
+    "fish": (".config/fish/completions/kjyd.fish",),
+}
+"""The files typer's installer reads and writes, under the home folder, per shell."""
+
+
 def install(shell: str) -> Path:
-    """Install the script where typer installs it (e.g. ~/.bash_completions/kjyd.sh sourced from ~/.bashrc)."""
+    """Install the script where typer installs it (e.g. ~/.bash_completions/kjyd.sh sourced from ~/.bashrc).
+
+    typer writes these files as they are: a ~/.bashrc that is a folder ended in a traceback, one
+    that is a FIFO waited forever. Each is checked first, and a failure is one Chinese line.
+    """
     from typer._completion_shared import install as typer_install
 
+    from kjyd.errors import KjydError
+
+    for name in _INSTALLED.get(shell, ()):
+        path = Path.home() / name
+        if path.exists() and not path.is_file():
+            raise KjydError(f"无法安装命令补全：{path} 不是普通文件（文件夹、管道等），请先移走它")
     prepare()
-    return typer_install(shell=shell, prog_name="kjyd", complete_var=COMPLETE_VAR)[1]
+    try:
+        installed = typer_install(shell=shell, prog_name="kjyd", complete_var=COMPLETE_VAR)[1]
+    except OSError as err:
+        raise KjydError(f"无法安装命令补全：{err.filename or ''} {err.strerror or err}".strip()) from None
+    from kjyd import output
+
+    output.note_change(f"命令补全已安装（{installed}）")
+    return installed
 
 
 def detect_shell() -> str | None:

@@ -161,6 +161,11 @@ def _translate(err: Exception, location: str) -> LedgerError:
         return LedgerError(f"数据库 {location} 被其他用户占用，等待 {seconds} 秒后仍无法写入，请稍后重试")
     if state == "25006":
         return LedgerError(f"数据库 {location} 以只读方式打开，不能写入")
+    if "NUL (0x00)" in text or (state == "22021" and "0x00" in text):  # psycopg refuses it before sending
+        return LedgerError(
+            f"要写入数据库 {location} 的文字中含有空字符（\\x00），PostgreSQL 不能保存，未写入任何内容；"
+            "请先删去该字符（如来源数据库中其他程序写入的记录）"
+        )
     if state.startswith("53"):
         return LedgerError(f"数据库服务器 {location} 资源不足（磁盘或内存已满），未写入任何内容")
     if state.startswith(("08", "57")) or isinstance(err, psycopg.OperationalError):

@@ -434,7 +434,12 @@ class SqlLedger(Ledger):
             ).fetchone()
         except self._Error as err:
             raise self._failure(err) from None
-        return None if row is None else (_day(row[0]), _moment(row[1]))
+        if row is None:
+            return None
+        try:
+            return _day(row[0]), _moment(row[1])
+        except (ValueError, TypeError):  # written wrongly by another program: only a warning is lost
+            return None
 
     def entry(self, entry_id: int) -> Entry | None:
         rows = self._select(f"SELECT {COLUMNS} FROM checkins WHERE id = ?", (int(entry_id),))
