@@ -70,32 +70,29 @@ def adds_at_once(db: str, env: dict[str, str], processes: int = 30, each: int = 
     return elapsed
 
 
+IMPORTS = {"import kjyd.cli": "import kjyd.cli", "import kjyd.cli, psycopg": "import kjyd.cli, psycopg"}
+"""Two bare processes timed in the same rounds as ``status``: their difference is what importing
+psycopg costs, the part of ``status`` on PostgreSQL that no query, connection or code of ours
+can change."""
+
+
 def status_times(dbs: dict[str, str], runs: int, env: dict[str, str], work: Path) -> dict[str, list[float]]:
-    argv = [*kjyd_command(), "status"]
-    times: dict[str, list[float]] = {name: [] for name in dbs}
-    names = list(dbs)
+    """Whole-process seconds of ``kjyd status`` on each store and of :data:`IMPORTS`, all taken in
+    the same rounds (each round in a rotated order), so a burst of machine load hits all alike."""
+    commands = {name: ([*kjyd_command(), "status"], {**env, "KJYD_DB": db}) for name, db in dbs.items()}
+    commands.update({name: ([sys.executable, "-c", code], env) for name, code in IMPORTS.items()})
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
     for name in names:  # warm-up: plan cache, page cache, bytecode
-        run_once(argv, {**env, "KJYD_DB": dbs[name]}, work, work / "stderr.txt")
+        run_once(*commands[name], work, work / "stderr.txt")
     for round_no in range(runs):
-        for name in names[round_no % 2:] + names[:round_no % 2]:
-            elapsed, _, code = run_once(argv, {**env, "KJYD_DB": dbs[name]}, work, work / "stderr.txt")
+        shift = round_no % len(names)
+        for name in names[shift:] + names[:shift]:
+            elapsed, _, code = run_once(*commands[name], work, work / "stderr.txt")
             if code:
-                sys.exit(f"错误：{name} 上 kjyd status 失败：{(work / 'stderr.txt').read_text(encoding='utf-8')[:200]}")
+                sys.exit(f"错误：{name} 失败：{(work / 'stderr.txt').read_text(encoding='utf-8')[:200]}")
             times[name].append(elapsed)
     return times
-
-
-def import_cost(runs: int, env: dict[str, str], work: Path) -> float:
-    """Median ms that ``import psycopg`` adds to a process that has imported kjyd's CLI: the part
-    of ``status`` on PostgreSQL that no query, connection or code of ours can change."""
-    cases = {"cli": "import kjyd.cli", "driver": "import kjyd.cli, psycopg"}
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for round_no in range(runs + 1):  # round 0 warms the bytecode cache
-        for name, code in (list(cases.items()) if round_no % 2 else list(cases.items())[::-1]):
-            elapsed, _, _ = run_once([sys.executable, "-c", code], env, work, work / "stderr.txt")
-            if round_no:
-                times[name].append(elapsed)
-    return (statistics.median(times["driver"]) - statistics.median(times["cli"])) * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,9 +128,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"SQLite 上的 kjyd status 导入 psycopg：{'是' if 'True' in probe.stderr else '否'}")
             ok &= "False" in probe.stderr
 
-            driver_ms = import_cost(args.runs, env, work)
-            print(f"导入 psycopg（在已导入 kjyd 命令行之后）：{driver_ms:.0f} ms")
-
             for count in args.checkins:
                 path = work / f"large-{count}.db"
                 total = large_database(path, plan, count)
@@ -145,12 +139,15 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run([str(bindir / "vacuumdb"), "-h", "127.0.0.1", "-p", str(cluster.port),
                                 "-U", "postgres", "-z", "-q", f"bench_{count}"], check=True)
                 times = status_times({"SQLite": str(path), "PostgreSQL": url}, args.runs, env, work)
-                sqlite_ms, pg_ms = (statistics.median(times[n]) * 1000 for n in ("SQLite", "PostgreSQL"))
+                sqlite_ms, pg_ms, bare_ms, driver_ms = (
+                    statistics.median(times[n]) * 1000 for n in ("SQLite", "PostgreSQL", *IMPORTS))
+                driver_ms -= bare_ms
                 ratio = pg_ms / sqlite_ms
                 ok &= ratio <= LIMIT
                 print(f"kjyd status，{total:,} 条填报：SQLite {sqlite_ms:.0f} ms，PostgreSQL {pg_ms:.0f} ms，"
                       f"比值 {ratio:.2f}（目标 ≤ {LIMIT}）{'' if ratio <= LIMIT else '  未达标'}；"
-                      f"除去导入 psycopg：{pg_ms - driver_ms:.0f} ms，比值 {(pg_ms - driver_ms) / sqlite_ms:.2f}")
+                      f"同轮中导入 psycopg 本身 {driver_ms:.0f} ms，除去它 PostgreSQL {pg_ms - driver_ms:.0f} ms、"
+                      f"比值 {(pg_ms - driver_ms) / sqlite_ms:.2f}")
 
             for name, db in (("SQLite", str(work / "adds.db")), ("PostgreSQL", cluster.create_database("bench_adds"))):
                 seconds = adds_at_once(db, env)

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
 from abc import abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timezone
 
@@ -117,6 +117,7 @@ def _move(conn, ids: list[int], target_id: str) -> None:
 
 
 def now_text() -> str:
+    """A recording time as stored: UTC ISO text (the server's timestamptz columns parse it)."""
     return now_utc().isoformat(timespec="microseconds")
 
 
