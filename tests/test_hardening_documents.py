@@ -165,3 +165,19 @@ def test_an_export_record_written_wrongly_costs_only_its_warning(run, db_path, t
     later = run("update", "十三.1", "--value", "4", "--date", "2022-06-12")
     assert later.exit_code == 0, later.output
     assert stores.query(db_path, "SELECT value FROM checkins ORDER BY id") == [(3.0,), (4.0,)]
+
+
+def test_text_longer_than_any_input_is_shown_up_to_the_limit_and_said(run, db_path, tmp_path):
+    """A 5-million-character note stored by another program made log take 35 s and 1.4 GB (every
+    character escaped and wrapped); terminal and Word show the first 32,767 and say how long it was."""
+    assert run("update", "十三.1", "--value", "3").exit_code == 0
+    stores.execute(db_path, "UPDATE checkins SET note = ?, problems = ?", ("长" * 200_000, "问" * 200_000))
+    for args in (["log"], ["show", "十三"]):
+        shown = run(*args)
+        assert shown.exit_code == 0, shown.output
+        assert "共200000字" in shown.output and shown.output.count("长") <= 32_767
+    changes = run("changes", "--month", "2022-07")  # its table quotes a shortened note
+    assert changes.exit_code == 0 and changes.output.count("长") <= 32_767
+    assert run("report", "--month", "2022-07", "-o", str(tmp_path / "r.docx")).exit_code == 0
+    text = _docx_text(tmp_path / "r.docx")
+    assert re.search(r"…（共20\d{4}字", text) and text.count("问") <= 32_767  # the paragraph quoting it

@@ -82,3 +82,18 @@ def test_completion_installed_with_stdout_closed_says_so(tmp_path):
                           preexec_fn=lambda: os.close(1), timeout=60)
     assert done.returncode == 3 and "命令补全已安装" in done.stderr.decode()
     assert "kjyd.sh" in (home / ".bashrc").read_text(encoding="utf-8")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("args", [["draft", "{notice}", "-o", "{target}", "--force"],
+                                  ["report", "--month", "2022-06", "-o", "{target}", "--force"]])
+def test_force_never_replaces_a_device_or_a_fifo(tmp_path, args):
+    """As root, draft -o /dev/null --force replaced the device with the YAML file (the rename
+    behind every atomic write replaces whatever is at the path)."""
+    notice = tmp_path / "通知.txt"
+    notice.write_text("关于印发《2023年工作要点》的通知\n一、创新\n（一）新建5个平台。\n", encoding="utf-8")
+    target = tmp_path / ("管道.yaml" if args[0] == "draft" else "管道.docx")
+    os.mkfifo(target)
+    args = [a.format(notice=notice, target=target) for a in args]
+    _refused(kjyd(args, tmp_path, KJYD_DB=str(tmp_path / "k.db"), KJYD_TODAY="2022-07-10"), "不是普通文件", "不能覆盖")
+    assert target.is_fifo()

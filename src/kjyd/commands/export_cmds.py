@@ -254,6 +254,8 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """
     import secrets  # here, not at the top: it pulls in hashlib/OpenSSL (≈7 ms on every kjyd command)
 
+    if path.exists() and not path.is_file():  # the rename would replace it: /dev/null, a FIFO, …
+        raise InputError(f"{path} 不是普通文件（设备、管道等），不能覆盖；请换一个文件名")
     _remove_stale(path.parent)
     temp = path.with_name(f".~{path.name}.{secrets.token_hex(4)}.tmp")
     try:

@@ -37,6 +37,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
+from kjyd.render.cell_text import fit_cell
 from kjyd.values import visible
 from kjyd.written_report import TABLE_HEADER, WrittenReport
 
@@ -94,7 +95,7 @@ def _visible(value):
     control character (\\x01) failed python-docx ("All strings must be XML compatible") with a
     traceback, and a bidi override (U+202E) would print the rest of a paragraph reversed."""
     if isinstance(value, str):
-        return visible(value)
+        return visible(fit_cell(value, "全文见 kjyd log"))  # text another program stored may be longer
     if isinstance(value, tuple):
         return tuple(_visible(item) for item in value)
     if is_dataclass(value):
