@@ -225,3 +225,23 @@ def test_check_source_reads_the_notice_within_the_same_limits(tmp_path):
         done = CliRunner().invoke(app, ["check", str(BUNDLED_PLAN), "--source", str(notice)], catch_exceptions=False)
         assert done.exit_code == 1 and said in done.output, done.output
         assert "Traceback" not in done.output
+
+
+def test_bidi_marks_copied_from_a_web_page_are_dropped_from_draft_and_check(tmp_path):
+    """Plan texts may hold no bidi control, so a draft must not copy the U+200E/U+202A marks a web
+    page leaves in copied text, and check --source must not count them as differences."""
+    from kjyd.draft.read import read_notice
+
+    marked = SAMPLE.replace("高新技术企业", "高新\u200e技术\u202a企业\u202c").replace("成交额", "成交\u2066额\u2069")
+    notice = tmp_path / "网页复制.txt"
+    notice.write_text(marked, encoding="utf-8")
+    assert "\u200e" not in read_notice(notice) and "\u202a" not in read_notice(notice)
+    out = tmp_path / "plan.yaml"
+    done = draft(notice, out)
+    assert done.exit_code == 0 and "检查通过" in done.output, done.output
+    clean = tmp_path / "干净.txt"
+    clean.write_text(SAMPLE, encoding="utf-8")
+    made = tmp_path / "clean.yaml"
+    assert draft(clean, made).exit_code == 0
+    checked = CliRunner().invoke(app, ["check", str(made), "--source", str(notice)], catch_exceptions=False)
+    assert checked.exit_code == 0, checked.output

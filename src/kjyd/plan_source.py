@@ -4,7 +4,7 @@ A plan file is typed or pasted from the notice, and its texts (task texts, quote
 paragraph) are what every report quotes back to leadership, so a dropped clause or a changed
 figure must be caught. Compared after normalising what copying from a web page or a Word file
 changes without changing the words: all whitespace is ignored and half-/full-width forms are made
-equal (NFKC: （一）＝(一), ，＝, ; and “”＝""). Each difference is listed with its place in both
+equal (NFKC: （一）＝(一), ，＝, ; and “”＝""); invisible marks (U+200E, U+202A, a BOM) are ignored. Each difference is listed with its place in both
 files and the first character that differs.
 """
 
@@ -24,7 +24,7 @@ def normalised(text: str) -> tuple[str, list[int]]:
     chars, where = [], []
     for index, char in enumerate(text):
         for c in unicodedata.normalize("NFKC", char).translate(_SAME):
-            if not c.isspace():
+            if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf", "Cs"):  # LRM, ZWSP, BOM…
                 chars.append(c)
                 where.append(index)
     return "".join(chars), where

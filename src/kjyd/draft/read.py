@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from kjyd.errors import NoticeError
+from kjyd.values import HIDDEN
 
 SUPPORTED = "支持 .txt、.docx、.html/.htm 和 .pdf"
 _SAVE_AS = "请在 Word/WPS 中另存为 .docx 或 .txt 后再试"
@@ -78,7 +79,8 @@ def tidy(text: str) -> str:
     """One paragraph per line: unusual spaces become plain ones, runs of spaces shrink, blank lines go."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
-    text = _CONTROL.sub("", text.replace("\t", " "))
+    # Control characters and bidi marks (web pages carry U+200E, U+202A…): a plan text may hold none
+    text = HIDDEN.sub("", _CONTROL.sub("", text.replace("\t", " ")))
     lines = (re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
