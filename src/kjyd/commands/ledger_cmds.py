@@ -294,7 +294,12 @@ def _effects(ledger, plan: "Plan", entries: list["Entry"]) -> list[str]:
     gone = {e.id for e in entries}
     lines = []
     for target_id in dict.fromkeys(e.target_id for e in entries if e.value is not None):
-        history = ledger.entries(plan.id, target_ids=[target_id], include_withdrawn=False)
+        # Newest first, only as far as the figure that stays: not the target's whole history.
+        history = []
+        for entry in ledger.iter_history(plan.id, target_id, date.max):
+            history.append(entry)
+            if not entry.withdrawn and entry.value is not None and entry.id not in gone:
+                break
         before = value_as_of(history, date.max)
         after = value_as_of([e for e in history if e.id not in gone], date.max)
         target = _known(plan, target_id)
