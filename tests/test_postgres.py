@@ -221,3 +221,10 @@ def test_sqlite_users_never_load_the_server_driver(tmp_path):
     env = {**__import__("os").environ, "KJYD_DB": str(tmp_path / "k.db"), "KJYD_TODAY": "2022-06-30"}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_check_ins_wait_for_the_disk_even_where_the_server_default_does_not(server):
+    with psycopg.connect(server, autocommit=True) as conn:  # an administrator trading safety for speed
+        conn.execute(f'ALTER DATABASE "{server.rsplit("/", 1)[1]}" SET synchronous_commit = off')
+    with postgres.PostgresLedger.open(server, write=True) as ledger:  # acknowledged means flushed
+        assert ledger._conn.execute("SHOW synchronous_commit").fetchone()[0] == "on"
