@@ -77,3 +77,14 @@ def test_a_nul_left_in_an_sqlite_file_by_another_program_stops_db_copy_in_chines
     assert copied.exit_code == 1, copied.output
     assert "空字符" in copied.stderr and "未写入任何内容" in copied.stderr and "Traceback" not in copied.output
     assert stores.query(pg_database, "SELECT COUNT(*) FROM checkins") in ([], [(0,)])
+
+
+def test_a_lone_surrogate_escape_in_a_cell_is_recorded_as_a_replacement_character(run, template, tmp_path, db_path):
+    """``_xD800_`` decoded to a lone surrogate, which no store can hold: collect (and undo --file,
+    which reads the same way) ended in a UnicodeEncodeError traceback. A pair stays its character."""
+    filled = _fill(template, tmp_path / "交回.xlsx", G4=1, H4="进展_xD800_结束_xD83D__xDE00_")
+    result = run("collect", str(filled))
+    assert result.exit_code == 0, result.output
+    assert stores.query(db_path, "SELECT note FROM checkins") == [("进展\ufffd结束\U0001f600",)]
+    undone = run("undo", "--file", str(filled), input="y\n")
+    assert undone.exit_code == 0 and "Traceback" not in undone.output

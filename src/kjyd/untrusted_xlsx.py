@@ -248,10 +248,20 @@ def open_book(data: bytes, *, data_only: bool = False):
 
 
 def cell_text(value: object) -> object:
-    """A cell's value with Excel's ``_xHHHH_`` escapes decoded (other values unchanged)."""
+    """A cell's value with Excel's ``_xHHHH_`` escapes decoded (other values unchanged).
+
+    An escape is a UTF-16 unit: a pair of surrogates becomes its character, a lone one (``_xD800_``,
+    which no text can hold: collect ended in a UnicodeEncodeError traceback) becomes U+FFFD, as an
+    undecodable byte on the command line does."""
     if isinstance(value, str) and "_x" in value:
-        return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+        decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+        if _SURROGATE.search(decoded):
+            decoded = decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return decoded
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
