@@ -384,7 +384,7 @@ def test_renderer_accepts_hand_built_month(plan):
 
     report = build_report(plan, [], date(2022, 1, 31))
     buffer = io.BytesIO()
-    write_workbook(buffer, report, [], ["2022-01"], {})
+    write_workbook(buffer, report, lambda task: [], [], ["2022-01"], {})
     ws = openpyxl.load_workbook(buffer)["月度走势"]
     assert [c.value for c in ws[2]][4:] == ["1月", "本月变化"]
 
@@ -480,3 +480,83 @@ def test_csv_and_workbook_say_the_same_words_for_every_task(run, seeded, tmp_pat
     if month == "2022-12":
         assert words["存在问题"] == "部分合同登记滞后\n场地不足"
         assert words["本月进展"] == "12月20日（技术合同成交额）：全年登记\n12月21日（布局建设科技成果转化中试基地）：年底核查"
+
+
+def _record_sheet_as_before(plan, db_path):
+    """填报记录 as the normal-mode code wrote it (every cell kept by openpyxl until the save), for
+    the same check-ins: the reference the streamed sheet must equal."""
+    from openpyxl import Workbook
+
+    from kjyd.ledger import Ledger
+    from kjyd.render.xlsx import style as st
+    from kjyd.render.xlsx.history import RECORD_HEADERS, RECORD_WIDTHS, _record_row, _RecordLooks
+    from kjyd.report import build_report
+
+    report = build_report(plan, [], date(2022, 6, 30))
+    wb = Workbook()
+    ws = wb.active
+    looks = st.Looks(ws)
+    st.title_row(ws, 1, f"{plan.short_title}2022年6月填报记录", len(RECORD_HEADERS))
+    st.header_row(ws, looks, 2, RECORD_HEADERS)
+    with Ledger.open(db_path, write=False) as ledger:
+        entries = list(ledger.iter_entries(plan.id, month="2022-06", oldest_first=True))
+    for row, entry in enumerate(entries, start=3):
+        _record_row(ws, _RecordLooks(looks, entry.withdrawn), row, report, entry)
+    st.widths(ws, RECORD_WIDTHS)
+    ws.freeze_panes = "A3"
+    st.page_setup(ws, "2:2", len(RECORD_HEADERS), 2 + len(entries), 2)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return openpyxl.load_workbook(buffer).active
+
+
+def _look(cell):
+    font, alignment = cell.font, cell.alignment
+    return (
+        cell.value, cell.data_type, cell.number_format, cell.quotePrefix,
+        font.name, font.sz, font.b, font.strike, font.color.rgb if font.color else None,
+        cell.fill.fgColor.rgb, cell.border.left.style, cell.border.bottom.style,
+        alignment.horizontal, alignment.vertical, alignment.wrap_text,
+    )
+
+
+def test_streamed_record_sheet_equals_the_normal_mode_sheet(run, seeded, plan, db_path):
+    """填报记录's body rows are written straight to the file as they are read from the ledger (a
+    month of 17,000 check-ins is never held); what Excel shows must be what openpyxl's normal mode
+    wrote before: every cell's value, type and look, row heights, filter, print setup."""
+    long_note = "很长的说明，" * 800  # taller than Excel's tallest row: aligned to the top
+    for args in (
+        ("十三.5", "--value", "1200.5", "--date", "2022-06-16", "--note", "=1+1", "--problems", "-5",
+         "--next", "@SUM(A1)", "--by", "=HYPERLINK(\"x\")"),
+        ("十三.1", "--value", "5", "--date", "2022-06-21", "--note", long_note, "--problems", " 前后空格 "),
+        ("十三.1", "--value", "6", "--date", "2022-06-22", "--note", "控制字符\x07和\u202e反向"),
+    ):
+        ok(run("update", *args))
+    ok(run("undo", "--yes"))  # the last one withdrawn: struck out, still listed
+    export(run)
+    streamed = openpyxl.load_workbook(XLSX)["填报记录"]
+    before = _record_sheet_as_before(plan, db_path)
+
+    assert streamed.max_row == before.max_row == 2 + 10 and streamed.max_column == before.max_column == 12
+    assert streamed.dimensions == before.dimensions == "A1:L12"
+    for row in range(1, before.max_row + 1):
+        assert streamed.row_dimensions[row].height == before.row_dimensions[row].height, row
+        for column in range(1, 13):
+            assert _look(streamed.cell(row, column)) == _look(before.cell(row, column)), (row, column)
+    assert streamed.auto_filter.ref == before.auto_filter.ref == "A2:L12"
+    assert streamed.print_title_rows == before.print_title_rows
+    assert streamed.freeze_panes == before.freeze_panes == "A3"
+    assert streamed.merged_cells.ranges == before.merged_cells.ranges
+    assert streamed.page_setup.orientation == "landscape" and streamed.page_setup.fitToWidth == 1
+    assert [streamed.column_dimensions[c].width for c in "ABCDEFGHIJKL"] == \
+        [before.column_dimensions[c].width for c in "ABCDEFGHIJKL"]
+    # the cases the comparison is about are really there
+    notes = {streamed.cell(row, 7).value: row for row in range(3, 13)}
+    withdrawn = notes["控制字符\\x07和\\u202e反向"]
+    assert streamed.cell(withdrawn, 7).font.strike and streamed.cell(withdrawn, 12).value == "已撤销"
+    assert streamed.cell(notes["=1+1"], 7).data_type == "s" and streamed.cell(notes["=1+1"], 7).quotePrefix
+    assert streamed.cell(notes[long_note], 7).alignment.vertical == "top"
+    assert streamed.row_dimensions[notes[long_note]].height == 409
+    with zipfile.ZipFile(XLSX) as package:
+        names = package.read("xl/workbook.xml").decode()
+    assert "$A$2:$L$12" in names  # the filter's hidden defined name covers every row

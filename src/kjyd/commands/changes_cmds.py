@@ -52,22 +52,14 @@ def window_entries(ledger: "Ledger", plan_id: str, since: date, until: date) -> 
     return snapshots, window()
 
 
-def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float,
-                  month_entries: list | None = None) -> "Changes":
-    """The changes of one calendar month (used by ``changes``, ``export`` and ``report``).
-
-    ``month_entries``: the month's check-ins when the caller has read (and holds) them already
-    (withdrawn ones may be among them), so a long month is not read twice; otherwise they are
-    streamed from the ledger.
-    """
+def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float) -> "Changes":
+    """The changes of one calendar month (used by ``changes``, ``export`` and ``report``), the
+    month's check-ins streamed from the ledger."""
     from kjyd.changes import compare
 
     since, until = month_window(plan, month)
-    if month_entries is None:
-        snapshots, window = window_entries(ledger, plan.id, since, until)
-        return compare(plan, snapshots, since, until, window=window, month=month, tolerance=tolerance)
-    entries = ledger.snapshot(plan.id, since) + ledger.snapshot(plan.id, until) + month_entries
-    return compare(plan, entries, since, until, month=month, tolerance=tolerance)
+    snapshots, window = window_entries(ledger, plan.id, since, until)
+    return compare(plan, snapshots, since, until, window=window, month=month, tolerance=tolerance)
 
 
 @command("changes")

@@ -90,13 +90,19 @@ def _write_csv(app_state, month: str, as_of: "date", tolerance: float, path: Pat
     plan = app_state.plan
     with app_state.ledger(write=False) as ledger:
         report = build_report(plan, ledger.snapshot(plan.id, as_of), as_of, tolerance)
-        write_atomically(path, lambda f: write_csv(f, report, lambda task: ledger.iter_entries(
-            plan.id, target_ids=[t.id for t in task.targets], month=month, include_withdrawn=False,
-            oldest_first=True)))
+        write_atomically(path, lambda f: write_csv(f, report, task_checkins(ledger, plan.id, month)))
+
+
+def task_checkins(ledger, plan_id: str, month: str):
+    """``checkins_of(task)`` for :func:`kjyd.render.table_rows.progress_rows`: the task's valid
+    check-ins of the month, oldest first, read from the ledger when the task's row is made."""
+    return lambda task: ledger.iter_entries(plan_id, target_ids=[t.id for t in task.targets], month=month,
+                                            include_withdrawn=False, oldest_first=True)
 
 
 def _write_xlsx(app_state, month: str, as_of: "date", tolerance: float, path: Path, brief: bool) -> None:
-    """The workbook (or the brief) lists the month's check-ins and compares with last month."""
+    """The workbook (or the brief) lists the month's check-ins and compares with last month, streamed
+    from the ledger like the CSV export."""
     from kjyd.commands.changes_cmds import month_changes
     from kjyd.report import report_months
 
@@ -108,17 +114,19 @@ def _write_xlsx(app_state, month: str, as_of: "date", tolerance: float, path: Pa
             changes = month_changes(ledger, plan, month, tolerance)
         write_atomically(path, lambda f: write_brief(f, changes))
         return
+    from kjyd.render.xlsx.workbook import write_workbook
+
     with app_state.ledger(write=False) as ledger:
-        month_entries = ledger.entries(plan.id, month=month, include_withdrawn=True)
         # 较上月 and the report itself: the month's changes carry the report as of the month end.
-        changes = month_changes(ledger, plan, month, tolerance, month_entries)
+        changes = month_changes(ledger, plan, month, tolerance)
         report = changes.after
         months = report_months(plan, as_of)
         trend = ledger.month_end_values(plan.id, months)
-
-    from kjyd.render.xlsx.workbook import write_workbook
-
-    write_atomically(path, lambda f: write_workbook(f, report, month_entries, months, trend, changes))
+        # Both sheets that list the month read it from the ledger as they are made (a month of
+        # 17,000 check-ins is never held): 推进情况 task by task, 填报记录 in one pass.
+        month_checkins = ledger.iter_entries(plan.id, month=month, include_withdrawn=True, oldest_first=True)
+        write_atomically(path, lambda f: write_workbook(
+            f, report, task_checkins(ledger, plan.id, month), month_checkins, months, trend, changes))
 
 
 def export_month(plan, month: str | None, now, what: str = "推进情况表") -> tuple[str, "date"]:

@@ -55,22 +55,6 @@ def target_of(plan: Plan, target_id: str) -> Target | None:
         return None
 
 
-def oldest_first(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.date, e.id))
-
-
-def progress_tasks(report: Report, month_entries: Iterable[Entry]) -> list[ProgressTask]:
-    """Every task in plan order with the month's notes, problems and next steps (see
-    :func:`progress_rows`), from the month's check-ins held in a list (the workbook lists them all
-    on its 填报记录 sheet anyway); withdrawn ones count for nothing here."""
-    by_task: dict[int, list[Entry]] = {}
-    for entry in oldest_first(e for e in month_entries if not e.withdrawn):
-        target = target_of(report.plan, entry.target_id)
-        if target is not None and target.task is not None:
-            by_task.setdefault(target.task, []).append(entry)
-    return list(progress_rows(report, lambda task: by_task.get(task.number, [])))
-
-
 def progress_rows(report: Report, checkins_of: Callable[[Task], Iterable[Entry]]) -> Iterator[ProgressTask]:
     """Every task in plan order with the month's notes, problems and next steps, one at a time.
 

@@ -5,6 +5,7 @@ Split from :mod:`kjyd.render.xlsx.workbook` to keep each module readable; format
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from openpyxl.styles import Alignment
@@ -14,7 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kjyd.entries import Entry
 from kjyd.plan import Target
 from kjyd.render.xlsx import style as st
-from kjyd.render.table_rows import oldest_first, target_of
+from kjyd.render.xlsx.streamed_rows import StreamedRows
+from kjyd.render.table_rows import target_of
 from kjyd.report import Report
 
 # --- 月度走势 ------------------------------------------------------------------------------------
@@ -91,17 +93,27 @@ RECORD_HEADERS = (
 RECORD_WIDTHS = [7, 11, 18, 22, 10, 7, 34, 20, 20, 14, 18, 8]  # 录入时间 18: "2022-06-15 09:30" fits in LibreOffice too
 
 
-def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry]) -> None:
+def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_checkins: Iterable[Entry]) -> StreamedRows:
+    """Title, header and one row per check-in of the month (``month_checkins``: withdrawn included,
+    oldest first by (date, id), typically a ledger cursor).
+
+    The body rows are not kept in ``ws``: each is serialised as it is made (see
+    :mod:`kjyd.render.xlsx.streamed_rows`) and returned, for :func:`streamed_rows.splice` to put
+    into the saved file; a month of 17,000 check-ins is never held.
+    """
     columns = len(RECORD_HEADERS)
     day = report.as_of
     st.title_row(ws, 1, f"{report.plan.short_title}{day.year}年{day.month}月填报记录", columns)
     st.header_row(ws, looks, 2, RECORD_HEADERS)
-    entries = oldest_first(month_entries)
-    row_looks = {withdrawn: _RecordLooks(looks, withdrawn) for withdrawn in {e.withdrawn for e in entries}}
-    for row, entry in enumerate(entries, start=3):
-        _record_row(ws, row_looks[entry.withdrawn], row, report, entry)
-    last = 2 + len(entries)
-    if not entries:
+    rows = StreamedRows(ws)
+    row_looks: dict[bool, _RecordLooks] = {}
+    for row, entry in enumerate(month_checkins, start=3):
+        if entry.withdrawn not in row_looks:
+            row_looks[entry.withdrawn] = _RecordLooks(looks, entry.withdrawn)
+        _record_row(rows, row_looks[entry.withdrawn], row, report, entry)  # type: ignore[arg-type]
+        rows.end_row(row)
+    last = 2 + rows.count
+    if not rows.count:
         st.merge(ws, 3, 1, 3, columns)
         cell = st.text(ws.cell(row=3, column=1), f"{day.year}年{day.month}月没有填报记录")
         cell.font = st.body_font(color="595959")
@@ -109,6 +121,7 @@ def record_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: 
     st.widths(ws, RECORD_WIDTHS)
     ws.freeze_panes = "A3"
     st.page_setup(ws, "2:2", columns, last, 2)
+    return rows
 
 
 _RECORD_CENTRED = frozenset({1, 2, 6, 10, 11, 12})
@@ -133,7 +146,10 @@ class _RecordLooks:
 
 
 def _record_row(ws: Worksheet, looks: _RecordLooks, row: int, report: Report, entry: Entry) -> None:
-    """One check-in; every cell written once with its final look (there can be tens of thousands)."""
+    """One check-in; every cell written once with its final look (there can be tens of thousands).
+
+    ``ws``: the sheet, or the :class:`StreamedRows` standing in for it (what the export passes).
+    """
     target = target_of(report.plan, entry.target_id)
     look = looks.column
     st.put(ws, row, 1, entry.id, look[1])

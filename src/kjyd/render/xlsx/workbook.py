@@ -12,7 +12,8 @@ module is imported only by ``kjyd export``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
@@ -24,9 +25,10 @@ from kjyd.changes import Changes
 from kjyd.entries import Entry
 from kjyd.periods import at_end, whole_period
 from kjyd.render.xlsx import style as st
-from kjyd.render.xlsx.history import record_sheet, trend_sheet
-from kjyd.render.table_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask, progress_tasks
-from kjyd.plan import Target, value_label
+from kjyd.render.xlsx.history import RECORD_HEADERS, record_sheet, trend_sheet
+from kjyd.render.xlsx.streamed_rows import splice
+from kjyd.render.table_rows import PROGRESS_HEADERS, TARGET_COLUMNS, ProgressTask, progress_rows
+from kjyd.plan import Target, Task, value_label
 from kjyd.report import Report, TargetRow
 
 SHEETS = ("推进情况", "主要目标", "月度走势", "填报记录")
@@ -37,25 +39,32 @@ _COL = {name: i for i, name in enumerate(PROGRESS_HEADERS, start=1)}
 def write_workbook(
     stream: BinaryIO,
     report: Report,
-    month_entries: list[Entry],
+    checkins_of: Callable[[Task], Iterable[Entry]],
+    month_checkins: Iterable[Entry],
     months: list[str],
     month_end_values: dict[str, dict[str, float]],
     changes: Changes | None = None,
 ) -> None:
     """Write the workbook for the month ending at ``report.as_of`` to a binary stream.
 
-    ``month_entries``: check-ins dated in the month, withdrawn included; ``months``: month keys
-    from the period start to the chosen month; ``month_end_values``: {target_id: {month: value}};
+    ``checkins_of(task)``: the task's check-ins dated in the month, oldest first (see
+    :func:`kjyd.render.table_rows.progress_rows`); ``month_checkins``: every check-in dated in the
+    month, withdrawn included, oldest first by (date, id) — both typically ledger cursors, read once
+    as the sheets are made, so a busy month is never held; ``months``: month keys from the period
+    start to the chosen month; ``month_end_values``: {target_id: {month: value}};
     ``changes``: the month's :func:`kjyd.changes.compare` (its ``after`` is ``report``) for 较上月.
     """
     with _without_cycle_collection():
         wb = Workbook()
         looks = st.Looks(wb.active)
-        _progress_sheet(wb.active, looks, report, month_entries, changes)
+        _progress_sheet(wb.active, looks, report, checkins_of, changes)
         headline_sheet(wb.create_sheet(SHEETS[1]), looks, report)
         trend_sheet(wb.create_sheet(SHEETS[2]), looks, report, months, month_end_values)
-        record_sheet(wb.create_sheet(SHEETS[3]), looks, report, month_entries)
-        wb.save(stream)
+        records = wb.create_sheet(SHEETS[3])
+        rows = record_sheet(records, looks, report, month_checkins)
+        saved = io.BytesIO()  # the package without 填报记录's body rows: some tens of kilobytes
+        wb.save(saved)
+        splice(saved, stream, records, rows, len(RECORD_HEADERS))
 
 
 @contextmanager
@@ -84,8 +93,8 @@ def as_of_text(report: Report) -> str:
 # --- 推进情况 ------------------------------------------------------------------------------------
 
 
-def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entries: list[Entry],
-                    changes: Changes | None) -> None:
+def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report,
+                    checkins_of: Callable[[Task], Iterable[Entry]], changes: Changes | None) -> None:
     """One row per target; the task's cells merged over its rows, 板块 over the section's rows."""
     ws.title = SHEETS[0]
     columns = len(PROGRESS_HEADERS)
@@ -103,7 +112,7 @@ def _progress_sheet(ws: Worksheet, looks: st.Looks, report: Report, month_entrie
     row = 4
     sections: dict[str, list[int]] = {}
     blocks = []
-    for item in progress_tasks(report, month_entries):
+    for item in progress_rows(report, checkins_of):
         first, row = row, row + len(item.row.targets)
         _task_rows(ws, looks, item, first, row - 1, changes)
         sections.setdefault(item.section, []).extend(range(first, row))
