@@ -52,13 +52,21 @@ def window_entries(ledger: "Ledger", plan_id: str, since: date, until: date) -> 
     return snapshots, window()
 
 
-def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float) -> "Changes":
+def month_changes(ledger: "Ledger", plan: "Plan", month: str, tolerance: float, *,
+                  values_only: bool = False) -> "Changes":
     """The changes of one calendar month (used by ``changes``, ``export`` and ``report``), the
-    month's check-ins streamed from the ledger."""
+    month's check-ins streamed from the ledger.
+
+    ``values_only``: only the value and state changes and the two reports, the month's check-ins
+    not read at all (``noted``, ``progressed`` and ``silent`` then know of no note): what the
+    workbook's 较上月 needs, without holding the month's thousands of notes it lists elsewhere.
+    """
     from kjyd.changes import compare
 
     since, until = month_window(plan, month)
     snapshots, window = window_entries(ledger, plan.id, since, until)
+    if values_only:
+        window = iter(())
     return compare(plan, snapshots, since, until, window=window, month=month, tolerance=tolerance)
 
 

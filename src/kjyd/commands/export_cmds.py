@@ -118,7 +118,7 @@ def _write_xlsx(app_state, month: str, as_of: "date", tolerance: float, path: Pa
 
     with app_state.ledger(write=False) as ledger:
         # 较上月 and the report itself: the month's changes carry the report as of the month end.
-        changes = month_changes(ledger, plan, month, tolerance)
+        changes = month_changes(ledger, plan, month, tolerance, values_only=True)
         report = changes.after
         months = report_months(plan, as_of)
         trend = ledger.month_end_values(plan.id, months)
