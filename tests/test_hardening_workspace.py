@@ -97,3 +97,17 @@ def test_force_never_replaces_a_device_or_a_fifo(tmp_path, args):
     args = [a.format(notice=notice, target=target) for a in args]
     _refused(kjyd(args, tmp_path, KJYD_DB=str(tmp_path / "k.db"), KJYD_TODAY="2022-07-10"), "不是普通文件", "不能覆盖")
     assert target.is_fifo()
+
+
+@pytest.mark.sqlite_only
+def test_a_fifo_in_place_of_the_plan_cache_is_rebuilt_not_waited_for(tmp_path):
+    from kjyd.plan_loader import _cache_key
+
+    from tests.conftest import BUNDLED_PLAN
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.mkfifo(cache / f"plan-{_cache_key(BUNDLED_PLAN.read_bytes())}.json")
+    done = kjyd(["plan"], tmp_path, KJYD_CACHE_DIR=str(cache))
+    assert done.returncode == 0, done.stderr
+    assert "促进科技成果转化" in done.stdout

@@ -69,9 +69,11 @@ def load_plan(path: Path, *, use_cache: bool = True) -> Plan:
     data = read_plan_bytes(path)
     kept = cache_dir() / f"plan-{_cache_key(data)}.json" if use_cache else None
     if kept is not None:
-        try:
-            return _from_json(json.loads(_verified(kept.read_bytes())), path)
-        except (OSError, ValueError, KeyError, TypeError):
+        from kjyd.untrusted_xlsx import PLAN, Unreadable, read_once
+
+        try:  # read_once: a FIFO put in its place must not hang every command
+            return _from_json(json.loads(_verified(read_once(kept, PLAN))), path)
+        except (Unreadable, OSError, ValueError, KeyError, TypeError):
             pass  # absent, edited or unusable: validate afresh below
 
     from kjyd.plan_schema import parse_plan
