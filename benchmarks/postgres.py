@@ -95,6 +95,33 @@ def status_times(dbs: dict[str, str], runs: int, env: dict[str, str], work: Path
     return times
 
 
+SPAWNER = textwrap.dedent(
+    """
+    import os, sys
+
+    pid = os.fork()
+    if pid == 0:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    _, status, usage = os.wait4(pid, 0)
+    with open(sys.argv[1], "w") as out:
+        out.write(f"{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    """
+)
+"""Runs a command from a small process. Linux keeps a process's peak RSS across ``exec``, so a child
+forked straight from this script (which holds a generated history) would report this script's size."""
+
+
+def peak_mib(argv: list[str], env: dict[str, str], work: Path) -> float:
+    """Peak memory of one run of ``argv`` in MiB, measured by :data:`SPAWNER`."""
+    result = work / "peak.txt"
+    subprocess.run([sys.executable, "-c", SPAWNER, str(result), *argv], env=env, cwd=work,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    peak_kib, code = map(int, result.read_text().split())
+    if code:
+        sys.exit(f"错误：{' '.join(argv[-2:])} 退出码 {code}")
+    return peak_kib / 1024
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="kjyd：PostgreSQL 与 SQLite 同一数据上的 status 耗时比，及 30×20 并发 --add。")
     parser.add_argument("--runs", type=int, default=15, help="每个数据库上 status 计时的次数（默认 15，取中位数）")
@@ -128,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"SQLite 上的 kjyd status 导入 psycopg：{'是' if 'True' in probe.stderr else '否'}")
             ok &= "False" in probe.stderr
 
+            peaks: dict[int, float] = {}
             for count in args.checkins:
                 path = work / f"large-{count}.db"
                 total = large_database(path, plan, count)
@@ -148,6 +176,13 @@ def main(argv: list[str] | None = None) -> int:
                       f"比值 {ratio:.2f}（目标 ≤ {LIMIT}）{'' if ratio <= LIMIT else '  未达标'}；"
                       f"同轮中导入 psycopg 本身 {driver_ms:.0f} ms，除去它 PostgreSQL {pg_ms - driver_ms:.0f} ms、"
                       f"比值 {(pg_ms - driver_ms) / sqlite_ms:.2f}")
+
+                # Memory of reading everything (issue #12's rule, on the server): log --all streams
+                # through a server-side cursor, so the largest history costs what the smallest does.
+                peaks[total] = peak_mib([*kjyd_command(), "--db", url, "log", "--all"], env, work)
+                smallest = peaks[min(peaks)]
+                print(f"kjyd log --all，{total:,} 条填报（PostgreSQL）：峰值内存 {peaks[total]:.1f} MiB，"
+                      f"为 {min(peaks):,} 条时的 {peaks[total] / smallest:.2f} 倍（目标 ≤ 1.25）")
 
             for name, db in (("SQLite", str(work / "adds.db")), ("PostgreSQL", cluster.create_database("bench_adds"))):
                 seconds = adds_at_once(db, env)

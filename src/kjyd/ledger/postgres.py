@@ -31,13 +31,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
+from itertools import count
 
 from kjyd import output
 from kjyd.errors import LedgerError
 from kjyd.ledger import display_setting
-from kjyd.ledger.sql_base import MEANINGS_TABLES, SqlLedger
+from kjyd.entries import Entry
+from kjyd.ledger.sql_base import MEANINGS_TABLES, STREAM_BATCH, SqlLedger, _entry
 
 SCHEMA = "kjyd"
 WRITE_LOCK = 0x6B6A7964
@@ -385,7 +387,29 @@ class PostgresLedger(SqlLedger):
         except psycopg.Error as err:  # raised by COMMIT itself
             raise translate(err, self.location) from None
 
+    def _stream(self, sql: str, params: list | tuple) -> Iterator[Entry]:
+        """Rows in batches through a server-side cursor: psycopg's ordinary cursor fetches the whole
+        result into the client, so ``log --all`` or a CSV of 200,000 check-ins would hold them all.
+        ``WITH HOLD`` because sessions are autocommit: the server keeps the result (spilling to its
+        own temporary files) while the client holds one batch; the cursor is closed when the walk
+        ends or is abandoned (``undo``'s preview stops early)."""
+        if self._conn is None:
+            return
+        psycopg = _driver()
+        cursor = self._conn.pg.cursor(name=f"kjyd_stream_{next(_STREAMS)}", withhold=True)
+        try:
+            cursor.execute(_pg_sql(sql), params)
+            while batch := cursor.fetchmany(STREAM_BATCH):
+                yield from (_entry(row) for row in batch)
+        except psycopg.Error as err:
+            raise translate(err, self.location) from None
+        finally:
+            with suppress(psycopg.Error):
+                cursor.close()
 
+
+_STREAMS = count(1)
+"""Names of the server-side cursors, unique within the process (and so within its session)."""
 __all__ = ["PostgresLedger", "MIGRATIONS", "SCHEMA_VERSION", "SCHEMA", "translate"]
 
 

@@ -202,6 +202,10 @@ def _entries_query(plan_id: str, target_ids: Iterable[str] | None, month: str | 
 # --- the ledger -------------------------------------------------------------------------------
 
 
+STREAM_BATCH = 500
+"""Rows fetched per step when a read streams (log --all, CSV, show --all): memory stays flat."""
+
+
 class SqlLedger(Ledger):
     """The :class:`~kjyd.ledger.Ledger` interface over an SQL connection; a store subclasses it,
     connects (``self._conn``: anything with ``execute(sql, params)`` returning a DB-API cursor, or
@@ -497,7 +501,7 @@ class SqlLedger(Ledger):
             return
         try:
             cursor = self._conn.execute(sql, params)
-            while batch := cursor.fetchmany(500):
+            while batch := cursor.fetchmany(STREAM_BATCH):
                 yield from (_entry(row) for row in batch)
         except self._Error as err:
             raise self._failure(err) from None
