@@ -30,7 +30,7 @@ _BUILDERS = ("plan.py", "plan_schema.py", "plan_yaml.py", "plan_loader.py", "val
 def read_plan_bytes(path: Path) -> bytes:
     """The plan file's bytes, read as collect reads a workbook: a regular file, opened once without
     blocking (a FIFO named in kjyd.toml hung every command), at most 20 MB."""
-    from kjyd.untrusted_xlsx import PLAN, Unreadable, read_once
+    from kjyd.file_read import PLAN, Unreadable, read_once
 
     try:
         return read_once(path, PLAN)
@@ -69,7 +69,7 @@ def load_plan(path: Path, *, use_cache: bool = True) -> Plan:
     data = read_plan_bytes(path)
     kept = cache_dir() / f"plan-{_cache_key(data)}.json" if use_cache else None
     if kept is not None:
-        from kjyd.untrusted_xlsx import PLAN, Unreadable, read_once
+        from kjyd.file_read import PLAN, Unreadable, read_once
 
         try:  # read_once: a FIFO put in its place must not hang every command
             return _from_json(json.loads(_verified(read_once(kept, PLAN))), path)

@@ -33,7 +33,7 @@ def normalised(text: str) -> tuple[str, list[int]]:
 def read_source(path: Path) -> str:
     """The notice as text: UTF-8 (with or without BOM), else GB18030 as older office files are."""
     from kjyd.draft.read import TEXT_LIMIT
-    from kjyd.untrusted_xlsx import NOTICE, Unreadable, read_once
+    from kjyd.file_read import NOTICE, Unreadable, read_once
 
     try:
         data = read_once(path, NOTICE)  # a regular file (a FIFO hung check), at most 20 MB

@@ -43,7 +43,7 @@ def read_notice(path: Path) -> str:
 
 def read_with_warnings(path: Path) -> tuple[str, list[str]]:
     """(text, warnings): what :func:`read_notice` gives, and what the reader doubts about it."""
-    from kjyd.untrusted_xlsx import NOTICE, Unreadable, read_once
+    from kjyd.file_read import NOTICE, Unreadable, read_once
 
     warnings: list[str] = []
     try:
